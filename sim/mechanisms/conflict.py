@@ -1,0 +1,114 @@
+"""Channel conflict: direct reps and partners meeting on the same customer (C1, C2).
+
+The hazard follows Sa Vinhas & Anderson (2005): overlap of territories, comp that pays
+only one side, and rules of engagement (deal registration) that are or are not honoured.
+What an incident costs the partner depends on how often it happens, not on the deal's
+size (Webb & Hogan 2002): effort drops at once and recovers slowly; churn comes later.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim import params as P
+from sim.state import DIRECT
+
+if TYPE_CHECKING:
+    from sim.model import PartnerProgramModel
+
+
+def conflict_probability(model: PartnerProgramModel, i: int, segment: int) -> float:
+    """Chance a partner opportunity on direct territory turns into a conflict incident."""
+    pol = model.effective
+    p = model.partners
+    prob = P.OVERLAP[segment] * P.COMP_CONFLICT[pol.direct_comp]
+    if pol.deal_registration:
+        prob *= 1.0 - deal_registration_protection(model, i)
+    if pol.management_style == "push":
+        prob *= P.PUSH_CONFLICT
+    del p
+    return min(1.0, prob)
+
+
+def deal_registration_protection(model: PartnerProgramModel, i: int) -> float:
+    """Share of conflict risk that deal registration removes for partner `i`.
+
+    Partners register only as far as they trust the vendor (F6), and reps override
+    registrations when they are not paid on partner deals or management takes accounts
+    direct (CT8: 30-60% fewer incidents, most of it lost under override).
+    """
+    pol = model.effective
+    registers = 0.45 + 0.5 * float(model.partners.s_soc[i])
+    honor = P.REG_HONOR[pol.direct_comp]
+    if pol.direct_takeover:
+        honor *= P.TAKEOVER_HONOR_MULT
+    return registers * honor * (1.0 - P.REG_RESIDUAL)
+
+
+def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) -> None:
+    """Decide whether partner opportunity `row` meets a direct rep, and who wins.
+
+    Direct wins most internal fights (it brings proven, faster revenue); the deal then
+    moves to the rep. Either way the partner remembers the incident.
+    """
+    c = model.pipeline.cols
+    i = int(c["channel"][row])
+    segment = int(c["segment"][row])
+    rng = model.rng
+    if rng.random() >= conflict_probability(model, i, segment):
+        return
+    pol = model.effective
+    p = model.partners
+    region = int(c["region"][row])
+    rep = model.rep_for_region(region)
+    c["conflict"][row] = True
+    p.conflicts_q[i] += 1
+    p.last_conflict_region[i] = region
+    p_direct = P.DIRECT_WINS_CONTEST["takeover" if pol.direct_takeover else pol.direct_comp]
+    direct_wins = rep >= 0 and rng.random() < p_direct
+    p.mindshare[i] *= P.CONFLICT_MINDSHARE_KEEP if direct_wins else 0.5 + 0.5 * P.CONFLICT_MINDSHARE_KEEP
+    p.s_soc[i] = max(0.0, p.s_soc[i] - (P.CONFLICT_SOC_HIT if direct_wins else 0.4 * P.CONFLICT_SOC_HIT))
+    if direct_wins:
+        c["channel"][row] = -1
+        c["rep"][row] = rep
+        p.deals_lost_to_direct[i] += 1
+        # a rep who took it over closes at the direct rate
+        c["p_win"][row] = P.SEGMENT_WIN[segment] * (0.8 + 0.4 * model.reps.skill[rep])
+        c["won"][row] = rng.random() < c["p_win"][row]
+    model.log(
+        "conflict", (model.rep_agents[rep].unique_id if rep >= 0 else -1, model.partner_agents[i].unique_id),
+        (f"{model.partner_agents[i].name} lost a deal to a direct rep in {model.region_name(region)}"
+         if direct_wins else
+         f"{model.partner_agents[i].name} clashed with a direct rep in {model.region_name(region)} and kept the deal"),
+        amount=float(c["value"][row]),
+        week=week,
+        data={"region": region, "direct_won": direct_wins, "partner": i},
+    )
+
+
+def take_accounts_direct(model: PartnerProgramModel) -> None:
+    """Management moves partner-opened customers to the direct team (C1).
+
+    Short-term direct revenue rises (the repeat business now books direct); the partner
+    and every partner who hears of it trusts the vendor less, and the account buys
+    less without the partner's services around it.
+    """
+    m = model.market
+    rng = model.rng
+    open_market = m.is_home | (m.awareness > 0.6)
+    cand = (m.owner >= 0) & m.customer & open_market[m.region]
+    idx = cand.nonzero()[0]
+    taken = idx[rng.random(len(idx)) < P.TAKEOVER_PROB]
+    p = model.partners
+    for acct in taken:
+        i = int(m.owner[acct])
+        m.owner[acct] = DIRECT
+        m.expansion_mult[acct] *= P.TAKEOVER_EXPANSION_MULT
+        p.takeovers_q[i] += 1
+        model.reputation = max(0.0, model.reputation - 0.02)
+        model.log(
+            "account_taken_direct", (model.partner_agents[i].unique_id,),
+            f"Management moved {model.partner_agents[i].name}'s customer in "
+            f"{model.region_name(int(m.region[acct]))} to the direct team",
+            data={"partner": i, "account": int(acct)},
+        )

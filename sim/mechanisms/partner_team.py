@@ -1,0 +1,111 @@
+"""The partner team: who staffs it, how far it stretches, and where attention goes
+(C3, C20; capacity-limited growth after Forrester's market-growth model)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import params as P
+from sim.agents import PartnerManager, enrolled_mask
+
+if TYPE_CHECKING:
+    from sim.model import PartnerProgramModel
+
+
+def manager_capacity(manager: PartnerManager) -> float:
+    """Attention units a manager gives per quarter: span x skill x comp-plan drive."""
+    pol = manager.model.effective
+    return P.MANAGER_SPAN * manager.effective_skill * P.COMP_DRIVE[pol.partner_team_comp] * manager.ramp
+
+
+def hire_manager(model: PartnerProgramModel) -> PartnerManager:
+    """Hire one partner manager from the current hiring profile (C20)."""
+    profile = model.effective.partner_team_hiring
+    mean, sd = P.MANAGER_SKILL[profile]
+    skill = float(np.clip(model.rng.normal(mean, sd), 0.05, 0.98))
+    return PartnerManager(model, skill, profile)
+
+
+def staff_partner_team(model: PartnerProgramModel) -> None:
+    """Grow or shrink the team to `partner_team_size`; departures free their partners."""
+    target = model.effective.partner_team_size
+    managers = model.managers
+    while len(managers) < target:
+        managers.append(hire_manager(model))
+    while len(managers) > target:
+        m = managers.pop()
+        m.remove()
+
+
+def partner_manager_turnover(model: PartnerProgramModel) -> None:
+    """People passing through leave; their partners lose the relationship they had (C20)."""
+    pol = model.effective
+    p = model.partners
+    for k, m in enumerate(list(model.managers)):
+        m.quarters += 1
+        m.ramp = 1.0 if m.quarters >= 1 else m.ramp
+        hazard = P.MANAGER_TURNOVER[m.profile] + P.COMP_TURNOVER_ADD[pol.partner_team_comp]
+        if model.rng.random() < hazard:
+            for i in m.portfolio:
+                p.s_soc[i] = max(0.0, p.s_soc[i] - 0.06)
+            model.log(
+                "manager_left", (m.unique_id,),
+                f"A partner manager left the team; {len(m.portfolio)} partners lose their contact",
+                data={"portfolio": list(m.portfolio)},
+            )
+            m.remove()
+            model.managers[k] = hire_manager(model)
+
+
+def allocate_partner_attention(model: PartnerProgramModel) -> None:
+    """Spread each manager's capacity over the partners in their portfolio.
+
+    Revenue-accountable managers put attention where revenue is (support flows to
+    those already producing: the rich get richer, CT2); joint activity plans flag
+    partners whose activity lags so they get help early (C14). Past the team's span,
+    attention per partner thins out (CT7).
+    """
+    p = model.partners
+    pol = model.effective
+    p.attention[:] = 0.0
+    p.manager[:] = -1
+    enrolled = np.nonzero(enrolled_mask(p.stage))[0]
+    for m in model.managers:
+        m.portfolio = []
+    if not model.managers or len(enrolled) == 0:
+        return
+    # assign partners to managers, biggest revenue first, to the least-loaded manager
+    order = enrolled[np.argsort(-p.revenue_prev_q[enrolled], kind="stable")]
+    loads = np.zeros(len(model.managers))
+    for i in order:
+        k = int(np.argmin(loads))
+        model.managers[k].portfolio.append(int(i))
+        loads[k] += P.TYPE_ATTENTION_NEED[p.ptype[i]]
+        p.manager[i] = k
+    for m in model.managers:
+        idx = np.array(m.portfolio, dtype=np.int64)
+        if len(idx) == 0:
+            continue
+        need = P.TYPE_ATTENTION_NEED[p.ptype[idx]]
+        rev = p.revenue_prev_q[idx]
+        share = rev / rev.sum() if rev.sum() > 0 else np.zeros(len(idx))
+        if pol.partner_team_comp == "individual_high_leverage":
+            weight = need * (0.5 + 2.0 * share + 0.5 * model.effective_fit()[idx])
+        else:
+            weight = need * 1.0
+        if pol.partner_plan == "joint_activity":
+            lagging = (p.opps_q[idx] == 0) & (p.quarters_enrolled[idx] >= 1)
+            weight = weight * np.where(lagging, 1.4, 1.0)
+        cap = m.capacity
+        alloc = cap * weight / weight.sum()
+        att = np.minimum(1.0, alloc / need)
+        # capacity freed by partners capped at 1 goes to the rest, once
+        spare = cap - (att * need).sum()
+        if spare > 1e-9:
+            room = (att < 1.0)
+            if room.any():
+                extra = spare * weight * room / (weight * room).sum()
+                att = np.minimum(1.0, att + extra / need)
+        p.attention[idx] = att

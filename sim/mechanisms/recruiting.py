@@ -1,0 +1,90 @@
+"""Recruiting partner firms from the addressable pool (C8, C10, C11).
+
+Who you recruit decides what you can get: fit-screened mid-size specialists activate
+sooner; global SIs take long to sign, give a small vendor little mindshare and act only
+once the vendor has enterprise references; whoever-says-yes brings the wrong types.
+The vendor's reputation among partners sets how many say yes (C1).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import params as P
+from sim.agents import CHURNED, ONBOARDING, PROSPECT
+
+if TYPE_CHECKING:
+    from sim.model import PartnerProgramModel
+
+
+def recruiting_order(model: PartnerProgramModel) -> np.ndarray:
+    """Prospects in the order the recruiting focus approaches them."""
+    p = model.partners
+    ok = (p.stage == PROSPECT) & (p.regions & model.allowed_regions[None, :]).any(axis=1)
+    idx = np.nonzero(ok)[0]
+    if len(idx) == 0:
+        return idx
+    focus = model.effective.recruiting_focus
+    rng = model.rng
+    if focus == "fit_screened":
+        observed = model.effective_fit()[idx] + rng.normal(0, 0.08, len(idx))
+        mid = np.where(p.ptype[idx] == P.GSI, -1.0, 0.0) + 0.15 * np.tanh(p.size[idx])
+        key = -(observed + mid)
+    elif focus == "biggest_first":
+        key = -p.size[idx]
+    else:
+        key = rng.random(len(idx))
+    # prospects already being courted come first: courting is a campaign, not a coin toss
+    key = np.where(p.courting[idx] > 0, key - 100.0, key)
+    return idx[np.argsort(key, kind="stable")]
+
+
+def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
+    """Partner `i` signs and starts onboarding."""
+    p = model.partners
+    p.stage[i] = ONBOARDING
+    p.signed_week[i] = week
+    p.capability[i] = P.TYPE_INITIAL_CAPABILITY[p.ptype[i]] * (0.7 + 0.6 * model.rng.random())
+    p.mindshare[i] = 0.35 * (0.35 + 0.65 * model.effective_fit()[i])
+    p.s_econ[i] = 0.5
+    p.s_soc[i] = 0.4 + 0.3 * model.reputation
+    p.quarters_enrolled[i] = 0
+    p.quarters_since_deal[i] = 0
+    p.content_delivered[i] = 0.0
+    p.courting[i] = 0
+    model.partners_recruited_q += 1
+    agent = model.partner_agents[i]
+    model.log(
+        "partner_signed", (agent.unique_id,),
+        f"{agent.name} ({agent.partner_type.replace('_', ' ')}) joined the program",
+        data={"partner": i},
+    )
+
+
+def recruit_partners(model: PartnerProgramModel, week: int, n: int, certain: bool = False) -> None:
+    """Approach up to `n` prospects; each signs with a type- and reputation-driven chance.
+
+    Args:
+        model: The model.
+        week: Current week.
+        n: Prospects to approach this quarter.
+        certain: The launch cohort (initial partners) signs without a coin toss.
+    """
+    p = model.partners
+    order = recruiting_order(model)[:n]
+    for i in order:
+        i = int(i)
+        chance = P.TYPE_SIGN_PROB[p.ptype[i]] * (0.35 + 0.65 * model.reputation / P.REPUTATION_START)
+        if certain and p.ptype[i] != P.GSI:
+            chance = 1.0
+        elif certain:
+            chance = max(chance, 0.6)
+        if model.rng.random() < min(1.0, chance):
+            sign_partner(model, i, week)
+        else:
+            p.courting[i] += 1
+            if p.courting[i] >= 6 or (p.ptype[i] != P.GSI and p.courting[i] >= 2):
+                p.stage[i] = CHURNED   # gave up on this prospect
+                p.courting[i] = 0

@@ -1,0 +1,241 @@
+"""The sales motion: opportunities opened by direct reps and partner firms, repeat
+business from customers, and deals closing (or slipping) week by week."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import params as P
+from sim.agents import ENROLLED, PRODUCTIVE, enrolled_mask
+from sim.state import DIRECT, NO_OWNER
+
+if TYPE_CHECKING:
+    from sim.model import PartnerProgramModel
+
+
+def region_demand(model: PartnerProgramModel) -> np.ndarray:
+    """Buying demand per region: thinner in new markets until references build (C4)."""
+    m = model.market
+    base = np.where(m.is_home, 1.0, P.NEW_MARKET_DEMAND * (0.5 + 0.5 * m.awareness))
+    return base * model.world.demand * model.demand_shock
+
+
+def partner_rhythm(model: PartnerProgramModel, week: float) -> np.ndarray:
+    """Each partner's own capacity this week, from its fiscal year and seasonality (C18)."""
+    p = model.partners
+    return 1.0 + p.rhythm_amp * np.cos(2 * np.pi * (week / 52.0 - p.rhythm_phase))
+
+
+def _cycle_weeks(model: PartnerProgramModel, segment: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Sales-cycle length in weeks: by segment, longer in new markets (C4)."""
+    mean = P.SEGMENT_CYCLE[segment] * np.where(model.market.is_home[region], 1.0, P.NEW_MARKET_CYCLE)
+    return np.maximum(1, np.rint(model.rng.gamma(4.0, mean / 4.0))).astype(np.int64)
+
+
+def _deal_value(model: PartnerProgramModel, segment: np.ndarray) -> np.ndarray:
+    sigma = P.VALUE_SIGMA
+    return P.SEGMENT_VALUE[segment] * model.rng.lognormal(-sigma * sigma / 2, sigma, len(segment))
+
+
+def _draw_segments(rng: np.random.Generator, mix: np.ndarray) -> np.ndarray:
+    """One segment per row of `mix` (rows are probability vectors)."""
+    cum = np.cumsum(mix, axis=-1)
+    u = rng.random(cum.shape[0])
+    return np.minimum((u[:, None] > cum).sum(axis=1), 2)
+
+
+def generate_direct_pipeline(model: PartnerProgramModel, week: int) -> None:
+    """Direct reps open opportunities in their home region's named accounts.
+
+    A partner may be asked to co-sell (neutral comp only: a rep paid either way welcomes
+    help); a partner on the deal lifts its win rate modestly (CT6).
+    """
+    reps = model.reps
+    rng = model.rng
+    demand = region_demand(model)
+    lam = reps.capacity * demand[reps.region] * (1.0 - 0.3 * model.effective.partner_budget_share)
+    counts = rng.poisson(lam)
+    n = int(counts.sum())
+    if n == 0:
+        return
+    rep = np.repeat(np.arange(len(counts)), counts)
+    region = reps.region[rep]
+    segment = _draw_segments(rng, np.broadcast_to(P.DIRECT_SEGMENT_MIX, (n, 3)))
+    account = model.market.draw_accounts(rng, region, segment)
+    p_win = P.SEGMENT_WIN[segment] * (0.8 + 0.4 * reps.skill[rep])
+    cosell = np.full(n, -1, dtype=np.int64)
+    cosellers = model.cosell_candidates()
+    if cosellers:
+        ask = rng.random(n) < P.COSELL_PROB
+        for k in np.nonzero(ask)[0]:
+            pool = cosellers.get(int(region[k]))
+            if pool is not None:
+                cosell[k] = pool[rng.integers(len(pool))]
+        has = cosell >= 0
+        p_win = np.where(has, p_win * (1.0 + P.COSELL_LIFT * model.partners.capability[cosell]), p_win)
+    model.pipeline.add_many(
+        week + _cycle_weeks(model, segment, region),
+        channel=-1, rep=rep, region=region, account=account, segment=segment,
+        value=_deal_value(model, segment), p_win=p_win, won=rng.random(n) < p_win,
+        created=week, cosell=cosell, kind=0, bounty=False, slipped=False, conflict=False,
+    )
+
+
+def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarray:
+    """Opportunities per week each partner opens for the vendor.
+
+    Size x mindshare x fit x readiness x demand x the partner's own rhythm: a partner
+    sells the offer only as far as it is worth its while (C6), and the vendor's push or
+    bounty adds a burst on top (C16, C17).
+    """
+    p = model.partners
+    enrolled = enrolled_mask(p.stage)
+    ready = np.clip((p.capability - P.CAPABILITY_TO_SELL) / (1 - P.CAPABILITY_TO_SELL), 0, 1)
+    demand = region_demand(model)
+    access = p.regions & model.allowed_regions[None, :]
+    reach = (access * demand[None, :]).sum(axis=1) / np.maximum(p.regions.sum(axis=1), 1)
+    gsi = p.ptype == P.GSI
+    if gsi.any():
+        refs = model.market.references[: model.market.n_home].sum()
+        reach = np.where(gsi, reach * min(1.0, refs / P.GSI_REFERENCES_NEEDED) ** 2, reach)
+    effort = model.effort_multiplier()
+    lam = (
+        P.PARTNER_OPP_RATE * p.size * p.mindshare * model.effective_fit()
+        * np.sqrt(ready) * reach * partner_rhythm(model, week) * effort * model.marketing_boost
+    )
+    return np.where(enrolled, lam, 0.0)
+
+
+def generate_partner_pipeline(model: PartnerProgramModel, week: int) -> None:
+    """Partner firms open opportunities; those on direct territory may meet a rep (C2)."""
+    from sim.mechanisms.conflict import resolve_channel_conflict
+
+    p = model.partners
+    rng = model.rng
+    counts = rng.poisson(partner_opportunity_rate(model, week))
+    n = int(counts.sum())
+    if n == 0:
+        return
+    who = np.repeat(np.arange(p.n), counts)
+    # region: among the partner's allowed regions, weighted by demand
+    weights = (p.regions[who] & model.allowed_regions[None, :]) * region_demand(model)[None, :]
+    cum = np.cumsum(weights, axis=1)
+    u = rng.random(n) * cum[:, -1]
+    region = np.minimum((u[:, None] >= cum).sum(axis=1), model.market.n_regions - 1)
+    segment = _draw_segments(rng, P.TYPE_SEGMENT_MIX[p.ptype[who]])
+    account = model.market.draw_accounts(rng, region, segment)
+    value = _deal_value(model, segment) * np.where(p.ptype[who] == P.GSI, P.GSI_DEAL_MULT, 1.0)
+    p_win = partner_win_probability(model, who, segment, region)
+    bounty = np.zeros(n, dtype=bool)
+    if model.effective.incentive == "referral_bounty":
+        bounty = rng.random(n) < np.minimum(1.0, 0.5 * p.bounty_novelty[who] + 0.3)
+        p_win = np.where(bounty, p_win * P.BOUNTY_QUALITY, p_win)
+    np.add.at(p.opps_q, who, 1)
+    np.add.at(p.opps_total, who, 1)
+    cycle = _cycle_weeks(model, segment, region) + 1   # resale adds a coordination lag
+    rows = model.pipeline.add_many(
+        week + cycle, channel=who, rep=-1, region=region, account=account,
+        segment=segment, value=value, p_win=p_win, won=rng.random(n) < p_win,
+        created=week, cosell=-1, kind=0, bounty=bounty, slipped=False, conflict=False,
+    )
+    for row in rows[model.market.is_home[region]]:
+        resolve_channel_conflict(model, int(row), week)
+
+
+def partner_win_probability(model: PartnerProgramModel, i: np.ndarray, segment: np.ndarray,
+                             region: np.ndarray) -> np.ndarray:
+    """Win rate of partner-run deals: capability, made repeatable by a playbook (C5),
+    and brand awareness in the region (C4)."""
+    playbook = model.effective.sales_playbook
+    cap = model.partners.capability[i] * (0.6 + 0.4 * playbook)
+    awareness = model.market.awareness[region]
+    return P.SEGMENT_WIN[segment] * (0.45 + 0.8 * cap) * (0.55 + 0.45 * awareness)
+
+
+def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
+    """Customers buy again through whoever owns the relationship (repeat business)."""
+    m = model.market
+    rng = model.rng
+    cust = np.nonzero(m.customer)[0]
+    if len(cust) == 0:
+        return
+    owner = m.owner[cust]
+    rate = P.EXPANSION_RATE * m.expansion_mult[cust] * model.world.demand * model.demand_shock
+    partner_owned = owner >= 0
+    if partner_owned.any():
+        ms = model.partners.mindshare[np.where(partner_owned, owner, 0)]
+        rate = np.where(partner_owned, rate * (0.3 + 0.7 * ms), rate)
+    hits = cust[rng.random(len(cust)) < rate]
+    if len(hits) == 0:
+        return
+    own = m.owner[hits]
+    seg = m.segment[hits]
+    region = m.region[hits]
+    value = P.SEGMENT_VALUE[seg] * P.EXPANSION_VALUE * rng.lognormal(-0.08, 0.4, len(hits))
+    p = model.partners
+    gsi = (own >= 0) & (p.ptype[np.maximum(own, 0)] == P.GSI)
+    value = np.where(gsi, value * P.GSI_DEAL_MULT, value)
+    rep = np.array([model.rep_for_region(int(r)) if o < 0 else -1 for o, r in zip(own, region)],
+                   dtype=np.int64)
+    keep = (own >= 0) | (rep >= 0)
+    if not keep.all():
+        hits, own, seg, region, value, rep = (a[keep] for a in (hits, own, seg, region, value, rep))
+    k = len(hits)
+    if k == 0:
+        return
+    model.pipeline.add_many(
+        week + np.maximum(1, rng.gamma(3.0, P.EXPANSION_CYCLE / 3.0, k).astype(np.int64)),
+        channel=np.where(own >= 0, own, -1), rep=rep, region=region, account=hits, segment=seg,
+        value=value, p_win=P.EXPANSION_WIN, won=rng.random(k) < P.EXPANSION_WIN,
+        created=week, cosell=-1, kind=1, bounty=False, slipped=False, conflict=False,
+    )
+
+
+def close_deals(model: PartnerProgramModel, week: int) -> None:
+    """Deals due this week close, or slip when the partner's own business is busy (C18)."""
+    rows = model.pipeline.due.pop(week, [])
+    if not rows:
+        return
+    c = model.pipeline.cols
+    p = model.partners
+    rng = model.rng
+    rhythm = None
+    for row in rows:
+        if c["close"][row] != week:
+            continue  # rescheduled
+        ch = int(c["channel"][row])
+        if ch >= 0:
+            if p.stage[ch] not in ENROLLED:
+                continue  # the partner left; the opportunity dies with the relationship
+            if not c["slipped"][row]:
+                if rhythm is None:
+                    rhythm = partner_rhythm(model, week)
+                slip = P.SLIP_BASE + P.SLIP_RHYTHM * max(0.0, 1.0 - rhythm[ch]) + 0.1 * (1 - p.capability[ch])
+                if rng.random() < slip:
+                    c["slipped"][row] = True
+                    model.pipeline.reschedule(row, week + int(rng.integers(*P.SLIP_WEEKS)))
+                    continue
+        model.book_deal(row, week, bool(c["won"][row]))
+
+
+def first_deal(model: PartnerProgramModel, i: int, week: int) -> bool:
+    """Record a partner's first deal; True if this was it."""
+    p = model.partners
+    if p.first_deal_week[i] >= 0:
+        return False
+    p.first_deal_week[i] = week
+    if p.stage[i] in ENROLLED:
+        p.stage[i] = PRODUCTIVE
+    return True
+
+
+def release_accounts(model: PartnerProgramModel, i: int) -> None:
+    """A churned partner's customers go to direct at home; in new markets they drift off."""
+    m = model.market
+    owned = m.owner == i
+    home = m.is_home[m.region]
+    m.owner[owned & home] = DIRECT
+    m.owner[owned & ~home] = NO_OWNER
+    m.customer[owned & ~home] = False

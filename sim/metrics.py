@@ -1,0 +1,145 @@
+"""Quarterly metrics: what a board, a player or a researcher reads off a quarter.
+
+`compute_quarter_metrics` runs at the end of each quarter; the DataCollector reports
+the latest completed quarter at every step (so `mesa.batch_run` can index any step),
+and `PartnerProgramModel.quarterly_frame()` keeps one row per quarter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim import params as P
+from sim.agents import ACTIVE, AT_RISK, ONBOARDING, PRODUCTIVE, enrolled_mask
+from sim.mechanisms.forecast import forecast_error
+
+if TYPE_CHECKING:
+    from sim.model import PartnerProgramModel
+
+METRIC_HELP: dict[str, str] = {
+    "quarter": "Quarter number (1-based) the row describes.",
+    "revenue_direct": "Revenue booked by the direct team this quarter (USD).",
+    "revenue_partner": "Vendor revenue from deals partners sold, net of partner margin (USD).",
+    "revenue_total": "revenue_direct + revenue_partner (USD).",
+    "partner_share": "revenue_partner / revenue_total (0 when nothing was booked).",
+    "conflicts": "Channel-conflict incidents between direct reps and partners this quarter.",
+    "conflicts_lost_by_partners": "Conflict incidents in which the deal went to the direct rep.",
+    "partners_enrolled": "Partners signed and not churned at quarter end.",
+    "partners_onboarding": "Enrolled partners still onboarding.",
+    "partners_active": "Enrolled partners past onboarding (active, productive or at risk).",
+    "partners_productive": "Partners with a won deal in the last four quarters.",
+    "partners_at_risk": "Partners flagged at risk of leaving.",
+    "partners_recruited": "Partners that signed this quarter.",
+    "partners_churned": "Partners that left this quarter.",
+    "partners_transacting": "Partners with at least one won deal this quarter.",
+    "transacting_share": "partners_transacting / partners enrolled during the quarter.",
+    "partner_satisfaction_mean": "Mean satisfaction (0-1) of enrolled partners (0 if none).",
+    "partner_capability_mean": "Mean selling capability (0-1) of enrolled partners (0 if none).",
+    "partner_mindshare_mean": "Mean share of effort enrolled partners give the vendor (0-1).",
+    "partner_opportunities": "Opportunities partners opened this quarter.",
+    "partner_win_rate": "Share of partner deals closed this quarter that were won.",
+    "direct_win_rate": "Share of direct new-business deals closed this quarter that were won.",
+    "partner_program_cost": "Partner team pay + program budget + incentives + neutral-comp commission (USD).",
+    "incentive_spend": "Incentive money paid this quarter (USD).",
+    "partner_net_contribution": "revenue_partner - partner_program_cost (USD).",
+    "cumulative_net_contribution": "Sum of partner_net_contribution to date (USD).",
+    "forecast_direct": "Direct revenue forecast at the start of the quarter (USD).",
+    "forecast_partner": "Partner revenue forecast at the start of the quarter (USD).",
+    "forecast_error_direct": "(forecast - actual) / actual for direct revenue; positive = over-forecast.",
+    "forecast_error_partner": "(forecast - actual) / actual for partner revenue; positive = over-forecast.",
+    "largest_partner_share": "Largest single partner's share of partner revenue this quarter.",
+    "top20_partner_share": "Share of partner revenue from the top 20% of partners enrolled in the quarter.",
+    "partner_team_size": "Partner managers on the team at quarter end.",
+    "partners_per_manager": "Enrolled partners per partner manager (0 with no team).",
+    "support_level": "Share of needed partner support the program budget pays for (0-1).",
+    "reputation": "The vendor's reputation among partners (0-1).",
+    "offer_fit_gain": "Product-fit gain from channel insight so far (C19).",
+    "accounts_taken_direct": "Partner customers moved to the direct team this quarter.",
+    "program_cut": "1 once the board has cut the partner program, else 0.",
+}
+METRIC_COLUMNS: tuple[str, ...] = tuple(METRIC_HELP)
+
+
+def top_share(values: np.ndarray, fraction: float) -> float:
+    """Share of the total held by the top `fraction` of entries (at least one entry)."""
+    total = values.sum()
+    if total <= 0 or len(values) == 0:
+        return 0.0
+    k = max(1, int(np.ceil(fraction * len(values))))
+    return float(np.sort(values)[::-1][:k].sum() / total)
+
+
+def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
+    """All metrics for the quarter that just ended."""
+    p = model.partners
+    acc = model.acc
+    enrolled = enrolled_mask(p.stage)
+    in_quarter = model.enrolled_in_quarter
+    rev_d = acc["revenue_direct"]
+    rev_p = acc["revenue_partner"]
+    total = rev_d + rev_p
+    salaries = sum(P.MANAGER_SALARY[m.profile] for m in model.managers)
+    spend = model.incentive_spend_q
+    cost = salaries + model.program_budget + spend + acc["neutral_comp"]
+    net = rev_p - cost
+    model.net_history.append(net)
+    model.cumulative_net += net
+    per_partner = p.revenue_q[in_quarter]
+    n_in = int(in_quarter.sum())
+    n_team = len(model.managers)
+    n_enrolled = int(enrolled.sum())
+
+    def mean(a: np.ndarray) -> float:
+        return float(a[enrolled].mean()) if n_enrolled else 0.0
+
+    def rate(won: float, closed: float) -> float:
+        return float(won / closed) if closed > 0 else 0.0
+
+    return {
+        "quarter": model.quarter,
+        "revenue_direct": float(rev_d),
+        "revenue_partner": float(rev_p),
+        "revenue_total": float(total),
+        "partner_share": float(rev_p / total) if total > 0 else 0.0,
+        "conflicts": int(p.conflicts_q.sum()),
+        "conflicts_lost_by_partners": int(acc["conflicts_lost"]),
+        "partners_enrolled": n_enrolled,
+        "partners_onboarding": int((p.stage == ONBOARDING).sum()),
+        "partners_active": int(np.isin(p.stage, (ACTIVE, PRODUCTIVE, AT_RISK)).sum()),
+        "partners_productive": int((p.stage == PRODUCTIVE).sum()),
+        "partners_at_risk": int((p.stage == AT_RISK).sum()),
+        "partners_recruited": int(model.partners_recruited_q),
+        "partners_churned": int(model.partners_churned_q),
+        "partners_transacting": int((p.wins_q > 0).sum()),
+        "transacting_share": float((p.wins_q[in_quarter] > 0).sum() / n_in) if n_in else 0.0,
+        "partner_satisfaction_mean": mean(0.5 * p.s_econ + 0.5 * p.s_soc),
+        "partner_capability_mean": mean(p.capability),
+        "partner_mindshare_mean": mean(p.mindshare),
+        "partner_opportunities": int(p.opps_q.sum()),
+        "partner_win_rate": rate(acc["partner_won"], acc["partner_closed"]),
+        "direct_win_rate": rate(acc["direct_won"], acc["direct_closed"]),
+        "partner_program_cost": float(cost),
+        "incentive_spend": float(spend),
+        "partner_net_contribution": float(net),
+        "cumulative_net_contribution": float(model.cumulative_net),
+        "forecast_direct": float(model.forecast[0]),
+        "forecast_partner": float(model.forecast[1]),
+        "forecast_error_direct": forecast_error(model.forecast[0], rev_d),
+        "forecast_error_partner": forecast_error(model.forecast[1], rev_p),
+        "largest_partner_share": float(per_partner.max() / rev_p) if rev_p > 0 else 0.0,
+        "top20_partner_share": top_share(per_partner, 0.2),
+        "partner_team_size": n_team,
+        "partners_per_manager": float(n_enrolled / n_team) if n_team else 0.0,
+        "support_level": float(model.support),
+        "reputation": float(model.reputation),
+        "offer_fit_gain": float(model.offer_fit_gain),
+        "accounts_taken_direct": int(p.takeovers_q.sum()),
+        "program_cut": int(model.program_cut),
+    }
+
+
+def empty_metrics() -> dict[str, Any]:
+    """Metrics before the first quarter has ended: all zero."""
+    return {k: 0 if k in ("quarter", "program_cut") else 0.0 for k in METRIC_COLUMNS}

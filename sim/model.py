@@ -1,0 +1,549 @@
+"""PartnerProgramModel: a vendor's direct team, partner team and partner firms.
+
+One step is one week; 13 weeks make a quarter. Each week reps and partners open
+opportunities, conflicts are resolved, customers buy again and deals close. At the
+start of a quarter the vendor staffs its partner team, recruits, delivers onboarding
+and allocates attention; at its end partners learn, judge the quarter, decide how much
+effort to give and whether to stay, and the board reviews the program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import params as P
+from sim.agents import (
+    ENROLLED,
+    PRODUCTIVE,
+    DirectRep,
+    PartnerFirm,
+    PartnerManager,
+    enrolled_mask,
+)
+from sim.events import SHOCKS, Event, ScheduledEvent
+from sim.mechanisms import (
+    collaboration,
+    conflict,
+    enablement,
+    executive,
+    forecast,
+    incentives,
+    partner_team,
+    recruiting,
+    sales,
+    satisfaction,
+)
+from sim.metrics import METRIC_COLUMNS, compute_quarter_metrics, empty_metrics
+from sim.names import partner_names, region_names
+from sim.policy import LEVERS, Policy, PolicyError
+from sim.state import DIRECT, NO_OWNER, Market, PartnerArrays, Pipeline, RepArrays
+from sim.world import World
+
+WEEKS = P.WEEKS_PER_QUARTER
+
+
+class PartnerProgramModel(mesa.Model):
+    """A tech vendor running (or starting) a partner program.
+
+    All arguments are flat keywords so `mesa.batch_run` can sweep any of them.
+
+    Args:
+        world_scale: Multiplies accounts, direct reps and the partner pool.
+        seed: Seed for the model's random generators (None: fresh entropy).
+        home_regions: Regions covered by the direct team.
+        new_regions: New markets without a direct presence.
+        reps_per_region: Direct reps per home region at scale 1.
+        accounts_per_region: Target accounts per region at scale 1.
+        partner_pool: Recruitable partner firms at scale 1.
+        demand: Multiplier on buying demand.
+        events: Scheduled scenario events (`ScheduledEvent`), fired at quarter starts.
+        **levers: Any lever in `sim.policy.LEVERS`; missing ones take their defaults.
+
+    Raises:
+        PolicyError: An unknown lever or a bad lever value.
+        WorldError: A bad world setting.
+    """
+
+    def __init__(
+        self,
+        world_scale: float = 1.0,
+        seed: int | None = None,
+        home_regions: int = 4,
+        new_regions: int = 2,
+        reps_per_region: int = 3,
+        accounts_per_region: int = 150,
+        partner_pool: int = 140,
+        demand: float = 1.0,
+        events: Sequence[ScheduledEvent] = (),
+        **levers: Any,
+    ) -> None:
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.world = World(
+            world_scale=world_scale, home_regions=home_regions, new_regions=new_regions,
+            reps_per_region=reps_per_region, accounts_per_region=accounts_per_region,
+            partner_pool=partner_pool, demand=demand,
+        ).validate()
+        self.policy: Policy = Policy.from_mapping(levers)
+        self.effective: Policy = self.policy
+        self.scheduled: tuple[ScheduledEvent, ...] = tuple(sorted(events, key=lambda e: e.quarter))
+        for ev in self.scheduled:
+            _check_scheduled(ev)
+        self.event_log: list[Event] = []
+        self.quarter = 0          # completed quarters
+        self.program_cut = False
+        self.reputation = P.REPUTATION_START
+        self.offer_fit_gain = 0.0
+        self.demand_shock = 1.0
+        self._shock_left = 0
+        self.poach = 0.0
+        self.takeovers_heard = 0.0
+        self.net_history: list[float] = []
+        self.cumulative_net = 0.0
+        self.forecast = (0.0, 0.0)
+        self.inquarter_runrate = (0.0, 0.0)
+        self.metrics: dict[str, Any] = empty_metrics()
+        self.first_partner_deal_week = -1
+        self._silent = False
+        self._build_world()
+        self.managers: list[PartnerManager] = []
+        self._reset_quarter()
+        self._warm_up()
+        self.datacollector = mesa.DataCollector(model_reporters=_reporters())
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ world
+    def _build_world(self) -> None:
+        w = self.world
+        rng = self.rng
+        s = w.world_scale
+        self.region_labels = region_names(w.home_regions, w.new_regions)
+        self.market = Market(rng, w.home_regions, w.new_regions, max(10, round(w.accounts_per_region * s)))
+        n_reps = max(w.home_regions, round(w.reps_per_region * w.home_regions * s))
+        skill = np.clip(rng.normal(0.6, 0.15, n_reps), 0.1, 1.0)
+        self.reps = RepArrays(
+            region=np.arange(n_reps) % w.home_regions,
+            skill=skill,
+            quota=np.full(n_reps, 200_000.0),
+            capacity=P.DIRECT_OPP_RATE * (0.8 + 0.4 * skill),
+            bookings_q=np.zeros(n_reps),
+        )
+        self.reps_by_region = [np.nonzero(self.reps.region == r)[0] for r in range(self.market.n_regions)]
+        self.rep_agents = [DirectRep(self, k) for k in range(n_reps)]
+
+        n = max(5, round(w.partner_pool * s))
+        ptype = rng.choice(len(P.TYPE_SHARE), size=n, p=P.TYPE_SHARE)
+        sigma = P.TYPE_SIZE_SIGMA[ptype]
+        size = P.TYPE_SIZE_MEAN[ptype] * rng.lognormal(-sigma**2 / 2, sigma)
+        fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-0.03, 0.25, n), 0.05, 1.0)
+        n_reg = self.market.n_regions
+        regions = np.zeros((n, n_reg), dtype=bool)
+        primary = rng.integers(n_reg, size=n)
+        regions[np.arange(n), primary] = True
+        extra = (size > 1.5).astype(int) + (size > 3.0).astype(int)
+        for i in np.nonzero(extra)[0]:
+            regions[i, rng.choice(n_reg, size=min(n_reg, 1 + extra[i]), replace=False)] = True
+        regions[ptype == P.GSI, :] = True
+        self.partners = PartnerArrays(
+            ptype=ptype, size=size, fit=fit, regions=regions,
+            rhythm_phase=rng.random(n), rhythm_amp=rng.uniform(0.1, 0.45, n),
+        )
+        names = partner_names(rng, n)
+        self.partner_agents = [PartnerFirm(self, i, names[i]) for i in range(n)]
+        self.pipeline = Pipeline()
+        self.market_open = self.market.is_home.copy()
+
+    def _warm_up(self, weeks: int = 39) -> None:
+        """Run the direct team alone before launch, so the program starts in a going
+        concern: a full direct pipeline and an installed base of direct customers."""
+        self._silent = True
+        for week in range(-weeks, 0):
+            sales.generate_direct_pipeline(self, week)
+            sales.generate_expansion_pipeline(self, week)
+            sales.close_deals(self, week)
+        self._silent = False
+        for w in [w for w in self.pipeline.due if w < 0]:
+            del self.pipeline.due[w]
+        self._reset_quarter()
+
+    # ---------------------------------------------------------------- helpers
+    @property
+    def week(self) -> int:
+        """Weeks completed so far."""
+        return self.steps
+
+    @property
+    def allowed_regions(self) -> np.ndarray:
+        """Regions where partners may sell under the current policy (C4)."""
+        if self.effective.partner_regions == "new_markets_only":
+            return ~self.market.is_home
+        return np.ones(self.market.n_regions, dtype=bool)
+
+    def effective_fit(self) -> np.ndarray:
+        """Each partner's fit, raised by channel insight fed back into the product (C19)."""
+        gain = self.offer_fit_gain * collaboration.integration_weight(self)
+        return np.clip(self.partners.fit + gain, 0.0, 1.0)
+
+    def effort_multiplier(self) -> np.ndarray:
+        """Short-term effort from push management and incentives (C16, C17)."""
+        p = self.partners
+        mult = incentives.incentive_effort_multiplier(self)
+        if self.effective.management_style == "push":
+            mult = mult * (1.0 + P.PUSH_BOOST * np.exp(-P.PUSH_FATIGUE * p.push_quarters))
+        return mult
+
+    def rep_for_region(self, region: int) -> int:
+        """A direct rep working `region`, or -1 in a new market."""
+        reps = self.reps_by_region[region] if region < len(self.reps_by_region) else ()
+        if len(reps) == 0:
+            return -1
+        return int(reps[self.rng.integers(len(reps))])
+
+    def region_name(self, region: int) -> str:
+        return self.region_labels[region]
+
+    def cosell_candidates(self) -> dict[int, np.ndarray]:
+        return self._cosell
+
+    def manager_skill_per_partner(self) -> np.ndarray:
+        skill = np.zeros(self.partners.n)
+        for m in self.managers:
+            if m.portfolio:
+                skill[m.portfolio] = m.effective_skill
+        return skill
+
+    def log(self, kind: str, agents: tuple[int, ...], cause: str, amount: float = 0.0,
+            week: int | None = None, data: dict | None = None) -> None:
+        """Append a structured event to the event log."""
+        if self._silent:
+            return
+        wk = self.steps - 1 if week is None else week
+        self.event_log.append(Event(
+            quarter=wk // WEEKS + 1, week=wk, kind=kind, agents=tuple(agents),
+            cause=cause, amount=float(amount), data=data or {},
+        ))
+
+    # ----------------------------------------------------------------- policy
+    def set_policy(self, **changes: Any) -> Policy:
+        """Change levers between quarters, as a player does; validated.
+
+        Changes take effect from the next quarter's start. After the board has cut the
+        program, partner-program levers stay at zero (a cut is final).
+
+        Raises:
+            PolicyError: naming the lever, the value and what is allowed.
+        """
+        new = self.policy.replace(**changes)
+        diff = {k: v for k, v in new.as_dict().items() if self.policy.as_dict()[k] != v}
+        self.policy = new
+        self._apply_effective()
+        if diff:
+            text = ", ".join(f"{k} = {v}" for k, v in diff.items())
+            self.log("policy_change", (), f"Policy changed: {text}", week=max(0, self.steps - 1),
+                     data={"changes": diff})
+        return new
+
+    def _apply_effective(self) -> None:
+        if self.program_cut:
+            self.effective = self.policy.replace(
+                partner_team_size=0, partner_budget_share=0.0, incentive="none",
+                incentive_budget=0.0, recruits_per_quarter=0, enablement=0.0,
+            )
+        else:
+            self.effective = self.policy
+
+    # ------------------------------------------------------------------- step
+    def step(self) -> None:
+        """Advance one week."""
+        week = self.steps - 1
+        if week % WEEKS == 0:
+            self._start_quarter(week)
+        sales.generate_direct_pipeline(self, week)
+        sales.generate_partner_pipeline(self, week)
+        sales.generate_expansion_pipeline(self, week)
+        sales.close_deals(self, week)
+        if week % WEEKS == WEEKS - 1:
+            self._end_quarter(week)
+        self.datacollector.collect(self)
+
+    def run_quarters(self, n: int) -> None:
+        """Run `n` whole quarters (from a quarter boundary)."""
+        for _ in range(n * WEEKS):
+            self.step()
+
+    # --------------------------------------------------------------- quarters
+    def _start_quarter(self, week: int) -> None:
+        q = week // WEEKS + 1
+        self._fire_scheduled(q)
+        self._apply_effective()
+        pol = self.effective
+        self._reset_quarter()
+        incentives.refresh_incentives(self, self._incentive_prev)
+        self._incentive_prev = pol.incentive
+        partner_team.staff_partner_team(self)
+        if q == 1:
+            recruiting.recruit_partners(self, week, pol.initial_partners, certain=True)
+        elif pol.recruits_per_quarter > 0 and pol.partner_team_size > 0:
+            recruiting.recruit_partners(self, week, pol.recruits_per_quarter)
+        p = self.partners
+        self.program_budget = pol.partner_budget_share * P.GTM_BUDGET * self.world.world_scale
+        enablement.deliver_onboarding_content(self)
+        partner_team.allocate_partner_attention(self)
+        self.support = enablement.support_level(self)
+        self.marketing_boost = enablement.marketing_boost(self)
+        self.enrolled_in_quarter = enrolled_mask(p.stage)
+        self._refresh_cosell()
+        self.forecast = forecast.forecast_quarter(self, week)
+
+    def _end_quarter(self, week: int) -> None:
+        self.quarter = week // WEEKS + 1
+        p = self.partners
+        pol = self.effective
+        rhythm = sales.partner_rhythm(self, week - WEEKS / 2)
+        enablement.absorb_enablement(self, rhythm)
+        incentives.aligned_capability(self)
+        if pol.direct_takeover:
+            conflict.take_accounts_direct(self)
+        n_enrolled = max(10, int(enrolled_mask(p.stage).sum()))
+        self.takeovers_heard = min(2.0, float(p.takeovers_q.sum()) * 10.0 / n_enrolled)
+        satisfaction.update_satisfaction(self)
+        satisfaction.partner_mindshare(self)
+        satisfaction.update_lifecycle(self)
+        partner_team.partner_manager_turnover(self)
+        collaboration.channel_insight_to_product(self)
+        self._update_awareness()
+        self.incentive_spend_q = incentives.incentive_spend(self, self.acc["bounty_owed"])
+        self.metrics = compute_quarter_metrics(self)
+        executive.board_review(self)
+        if self.program_cut:
+            self.metrics["program_cut"] = 1
+        # bookkeeping for next quarter
+        enrolled = enrolled_mask(p.stage)
+        p.quarters_enrolled += enrolled
+        p.quarters_since_deal = np.where(p.wins_q > 0, 0, p.quarters_since_deal + enrolled)
+        if pol.management_style == "push":
+            p.push_quarters += enrolled
+        else:
+            p.push_quarters[:] = 0
+        p.revenue_prev_q = p.revenue_q.copy()
+        rev_created = self.acc["inquarter"]
+        self.inquarter_runrate = (rev_created[0], rev_created[1])
+        self.reputation += 0.05 * (P.REPUTATION_START - self.reputation)
+        self.poach *= 0.5
+
+    def _reset_quarter(self) -> None:
+        p = self.partners
+        for name in ("revenue_q", "income_q"):
+            getattr(p, name)[:] = 0.0
+        for name in ("wins_q", "opps_q", "conflicts_q", "takeovers_q"):
+            getattr(p, name)[:] = 0
+        self.reps.bookings_q[:] = 0.0
+        self.partners_recruited_q = 0
+        self.partners_churned_q = 0
+        self.incentive_spend_q = 0.0
+        self.acc: dict[str, Any] = {
+            "revenue_direct": 0.0, "revenue_partner": 0.0, "neutral_comp": 0.0,
+            "bounty_owed": 0.0, "conflicts_lost": 0, "partner_won": 0, "partner_closed": 0,
+            "direct_won": 0, "direct_closed": 0, "cosell_won": 0, "cosell_closed": 0,
+            "inquarter": [0.0, 0.0],
+        }
+        if not hasattr(self, "_incentive_prev"):
+            self._incentive_prev = "none"
+            self.program_budget = 0.0
+            self.support = 0.0
+            self.marketing_boost = 1.0
+            self._cosell: dict[int, np.ndarray] = {}
+            self.enrolled_in_quarter = np.zeros(p.n, dtype=bool)
+
+    def _refresh_cosell(self) -> None:
+        self._cosell = {}
+        if self.effective.direct_comp != "neutral" or self.program_cut:
+            return
+        p = self.partners
+        ok = (p.stage == PRODUCTIVE) & (p.ptype != P.GSI)
+        for r in range(self.market.n_home):
+            idx = np.nonzero(ok & p.regions[:, r])[0]
+            if len(idx):
+                self._cosell[r] = idx
+
+    def _update_awareness(self) -> None:
+        m = self.market
+        new = ~m.is_home
+        m.awareness[new] = 0.3 + 0.7 * np.minimum(1.0, m.references[new] / P.REFERENCES_FOR_AWARENESS)
+
+    def _fire_scheduled(self, q: int) -> None:
+        if self._shock_left > 0:
+            self._shock_left -= 1
+            if self._shock_left == 0:
+                self.demand_shock = 1.0
+        for ev in self.scheduled:
+            if ev.quarter != q:
+                continue
+            week = (q - 1) * WEEKS
+            if ev.kind == "policy":
+                self.set_policy(**dict(ev.changes))
+            elif ev.shock == "demand":
+                self.demand_shock = float(ev.size)
+                self._shock_left = int(ev.duration)
+            elif ev.shock == "reputation":
+                self.reputation = float(np.clip(self.reputation + ev.size, 0.0, 1.0))
+            elif ev.shock == "manager_departures":
+                for _ in range(min(int(ev.size), len(self.managers))):
+                    m = self.managers.pop()
+                    for i in m.portfolio:
+                        self.partners.s_soc[i] = max(0.0, self.partners.s_soc[i] - 0.06)
+                    m.remove()
+            elif ev.shock == "competitor_poach":
+                self.poach = float(ev.size)
+                self.partners.mindshare *= 1.0 - float(ev.size)
+            self.log("scenario_event", (), ev.message, week=week,
+                     data={"kind": ev.kind, "shock": ev.shock, "changes": dict(ev.changes)})
+
+    # ------------------------------------------------------------------ deals
+    def book_deal(self, row: int, week: int, won: bool) -> None:
+        """Book a closed deal: revenue, customer ownership, references, learning."""
+        c = self.pipeline.cols
+        p = self.partners
+        acc = self.acc
+        ch = int(c["channel"][row])
+        value = float(c["value"][row])
+        region = int(c["region"][row])
+        acct = int(c["account"][row])
+        kind = int(c["kind"][row])
+        in_q = c["created"][row] >= week - (week % WEEKS)
+        m = self.market
+        if ch < 0:
+            cos = int(c["cosell"][row])
+            if kind == 0:
+                acc["direct_closed"] += 1
+                acc["direct_won"] += won
+                if cos >= 0:
+                    acc["cosell_closed"] += 1
+                    acc["cosell_won"] += won
+            rep = int(c["rep"][row])
+            if won:
+                acc["revenue_direct"] += value
+                if rep >= 0:
+                    self.reps.bookings_q[rep] += value
+                if in_q:
+                    acc["inquarter"][0] += value
+                if cos >= 0 and p.stage[cos] in ENROLLED:
+                    p.income_q[cos] += value * P.TYPE_SERVICES_ATTACH[p.ptype[cos]] * 0.5
+                if not m.customer[acct]:
+                    m.customer[acct] = True
+                    m.references[region] += 1
+                if m.owner[acct] == NO_OWNER:
+                    m.owner[acct] = DIRECT
+            self.log("deal_won" if won else "deal_lost",
+                     (self.rep_agents[rep].unique_id,) if rep >= 0 else (),
+                     f"Direct {'won' if won else 'lost'} a {_money(value)} deal in {self.region_name(region)}",
+                     amount=value, week=week,
+                     data={"channel": "direct", "region": region, "kind": kind, "cosell": cos})
+            return
+        margin = self.effective.partner_margin
+        if kind == 0:
+            acc["partner_closed"] += 1
+            acc["partner_won"] += won
+        agent = self.partner_agents[ch]
+        if won:
+            net = value * (1.0 - margin)
+            acc["revenue_partner"] += net
+            if in_q:
+                acc["inquarter"][1] += net
+            p.revenue_q[ch] += net
+            p.revenue_total[ch] += net
+            p.income_q[ch] += value * (margin + P.TYPE_SERVICES_ATTACH[p.ptype[ch]])
+            p.wins_q[ch] += 1
+            p.wins_total[ch] += 1
+            enablement.learn_by_doing(self, ch)
+            if c["bounty"][row]:
+                acc["bounty_owed"] += P.BOUNTY_RATE * value
+            if self.effective.direct_comp == "neutral" and m.is_home[region]:
+                acc["neutral_comp"] += P.NEUTRAL_COMP_RATE * value
+            if not m.customer[acct]:
+                m.customer[acct] = True
+                m.references[region] += 1
+            if m.owner[acct] == NO_OWNER:
+                isv_one_off = (p.ptype[ch] == P.ISV and self.effective.cross_org_collaboration < 0.5)
+                m.owner[acct] = DIRECT if (isv_one_off and m.is_home[region]) else ch
+                if isv_one_off and not m.is_home[region]:
+                    m.owner[acct] = NO_OWNER
+            if sales.first_deal(self, ch, week):
+                signed = int(p.signed_week[ch])
+                self.log("first_partner_deal", (agent.unique_id,),
+                         f"{agent.name} closed its first deal, {week - signed} weeks after signing",
+                         amount=net, week=week, data={"partner": ch, "weeks_since_signing": week - signed})
+                if self.first_partner_deal_week < 0:
+                    self.first_partner_deal_week = week
+        self.log("deal_won" if won else "deal_lost", (agent.unique_id,),
+                 f"{agent.name} {'won' if won else 'lost'} a {_money(value)} deal in {self.region_name(region)}",
+                 amount=value * (1 - margin) if won else value, week=week,
+                 data={"channel": "partner", "partner": ch, "region": region, "kind": kind})
+
+    # ---------------------------------------------------------------- outputs
+    def quarterly_frame(self) -> pd.DataFrame:
+        """One row per completed quarter, read from the DataCollector."""
+        df = self.datacollector.get_model_vars_dataframe()
+        df = df[df["quarter"] > 0].drop_duplicates("quarter", keep="first")
+        return df[list(METRIC_COLUMNS)].reset_index(drop=True)
+
+    def events_frame(self) -> pd.DataFrame:
+        """The event log as a table."""
+        return pd.DataFrame(
+            [(e.quarter, e.week, e.kind, e.agents, e.cause, e.amount) for e in self.event_log],
+            columns=["quarter", "week", "kind", "agents", "cause", "amount"],
+        )
+
+    def partner_table(self) -> pd.DataFrame:
+        """A row per partner firm that ever signed: type, stage, fit, revenue..."""
+        rows = []
+        p = self.partners
+        fit = self.effective_fit()
+        for a in self.partner_agents:
+            i = a.idx
+            if p.signed_week[i] < 0:
+                continue
+            rows.append({
+                "name": a.name, "type": a.partner_type, "stage": a.stage,
+                "size": float(p.size[i]), "fit": float(fit[i]), "capability": float(p.capability[i]),
+                "mindshare": float(p.mindshare[i]), "satisfaction": a.satisfaction,
+                "signed_week": int(p.signed_week[i]), "first_deal_week": int(p.first_deal_week[i]),
+                "revenue_total": float(p.revenue_total[i]), "wins": int(p.wins_total[i]),
+            })
+        return pd.DataFrame(rows)
+
+
+def _money(v: float) -> str:
+    return f"${v / 1000:,.0f}k"
+
+
+def _reporters() -> dict[str, Any]:
+    reps: dict[str, Any] = {
+        col: (lambda m, c=col: m.metrics[c]) for col in METRIC_COLUMNS
+    }
+    reps["week"] = lambda m: m.steps
+    reps["revenue_direct_qtd"] = lambda m: m.acc["revenue_direct"]
+    reps["revenue_partner_qtd"] = lambda m: m.acc["revenue_partner"]
+    return reps
+
+
+def _check_scheduled(ev: ScheduledEvent) -> None:
+    if ev.kind == "policy":
+        for k, v in ev.changes:
+            if k not in LEVERS:
+                raise PolicyError(f"scheduled event in quarter {ev.quarter}: unknown lever '{k}'")
+            LEVERS[k].check(v)
+    elif ev.kind == "shock":
+        if ev.shock not in SHOCKS:
+            raise PolicyError(
+                f"scheduled event in quarter {ev.quarter}: shock '{ev.shock}' is not allowed "
+                f"(allowed: {' | '.join(SHOCKS)})"
+            )
+    else:
+        raise PolicyError(f"scheduled event in quarter {ev.quarter}: kind '{ev.kind}' is not allowed "
+                          "(allowed: policy | shock)")

@@ -1,0 +1,272 @@
+"""The player's levers: every policy choice the model responds to.
+
+A `Policy` is a frozen dataclass so a decision timeline can hold snapshots of it and
+compare them. Each lever is declared once in `LEVERS` with its type, allowed values or
+range, default, group (for the game's panel) and a one-line help text; validation,
+the CLI's `levers` listing, scenario loading and `--set LEVER=VALUE` parsing all read
+that one table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+class PolicyError(ValueError):
+    """A lever name or value that is not allowed. The message names both."""
+
+
+@dataclass(frozen=True)
+class Lever:
+    """Declaration of one lever.
+
+    Attributes:
+        name: The lever's keyword name.
+        kind: One of "choice", "bool", "int", "float".
+        default: The default value.
+        help: One line saying what the lever means in partnering terms.
+        group: Panel group in the game.
+        choices: Allowed values for "choice" levers.
+        low: Inclusive minimum for numeric levers.
+        high: Inclusive maximum for numeric levers.
+        claims: The claims (C1-C20) this lever triggers.
+    """
+
+    name: str
+    kind: str
+    default: Any
+    help: str
+    group: str
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    claims: tuple[str, ...] = ()
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words, for error messages and listings."""
+        if self.kind == "choice":
+            return " | ".join(self.choices)
+        if self.kind == "bool":
+            return "true | false"
+        kind = "integer" if self.kind == "int" else "number"
+        return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
+
+    def check(self, value: Any) -> Any:
+        """Return `value` as this lever's type, or raise PolicyError naming the lever."""
+        bad = PolicyError(
+            f"lever '{self.name}': {value!r} is not allowed (allowed: {self.allowed()})"
+        )
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in self.choices:
+                raise bad
+            return value
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise bad
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        if self.kind == "int":
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise bad
+                value = int(value)
+        else:
+            value = float(value)
+        if value != value or value < self.low or value > self.high:  # NaN or out of range
+            raise bad
+        return value
+
+    def parse(self, text: str) -> Any:
+        """Parse a command-line string (as in `--set LEVER=VALUE`) into a checked value."""
+        raw: Any = text.strip()
+        if self.kind == "bool":
+            low = raw.lower()
+            if low in ("true", "yes", "on", "1"):
+                raw = True
+            elif low in ("false", "no", "off", "0"):
+                raw = False
+        elif self.kind == "int":
+            try:
+                raw = int(raw)
+            except ValueError:
+                pass
+        elif self.kind == "float":
+            try:
+                raw = float(raw)
+            except ValueError:
+                pass
+        return self.check(raw)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+_L = Lever
+LEVERS: dict[str, Lever] = {
+    lever.name: lever
+    for lever in [
+        # Direct sales
+        _L("partner_regions", "choice", "all",
+           "Where partners may sell: every region, or only new markets the direct team does not cover.",
+           "direct sales", choices=("all", "new_markets_only"), claims=("C4",)),
+        _L("deal_registration", "bool", True,
+           "Partners can register an opportunity and be protected from direct reps on it.",
+           "direct sales", claims=("C2",)),
+        _L("direct_comp", "choice", "competing",
+           "Direct reps paid only on their own deals (competing) or also on partner deals in their territory (neutral).",
+           "direct sales", choices=("neutral", "competing"), claims=("C2", "C1")),
+        _L("direct_takeover", "bool", False,
+           "Management moves accounts that partners opened to the direct team once they are customers.",
+           "direct sales", claims=("C1",)),
+        # Partner team
+        _L("partner_team_size", "int", 3,
+           "Number of partner managers; each can properly support about 8 partners.",
+           "partner team", low=0, high=200, claims=("C3", "C20")),
+        _L("partner_team_hiring", "choice", "professional",
+           "Hire experienced partner managers, or fill the team with people passing through.",
+           "partner team", choices=("professional", "transfer_portal"), claims=("C20",)),
+        _L("partner_team_comp", "choice", "individual_high_leverage",
+           "Partner managers on individual revenue-accountable pay, or team-based low-leverage pay.",
+           "partner team", choices=("individual_high_leverage", "team_low_leverage"), claims=("C20",)),
+        _L("partner_team_training", "float", 0.5,
+           "Training in partner-management skills (0 none, 1 a full programme).",
+           "partner team", low=0.0, high=1.0, claims=("C20",)),
+        _L("partner_budget_share", "float", 0.15,
+           "Share of the go-to-market budget given to the partner program (marketing, enablement, engineering time).",
+           "executive", low=0.0, high=0.5, claims=("C3",)),
+        # Enablement
+        _L("enablement", "float", 0.6,
+           "Depth of partner enablement: training, certification, demo systems (0-1).",
+           "enablement", low=0.0, high=1.0, claims=("C5", "C13")),
+        _L("onboarding_pace", "choice", "paced",
+           "Deliver onboarding content over several quarters (paced) or all in the first (front_loaded).",
+           "enablement", choices=("paced", "front_loaded"), claims=("C13",)),
+        _L("sales_playbook", "float", 0.5,
+           "Maturity of a repeatable, step-by-step sales process partners can follow (0-1).",
+           "enablement", low=0.0, high=1.0, claims=("C5",)),
+        # Management
+        _L("management_style", "choice", "support",
+           "Support partners' own plans, or push them to vendor targets.",
+           "partner team", choices=("support", "push"), claims=("C12", "C16", "C6")),
+        _L("partner_plan", "choice", "joint_activity",
+           "Joint plans built on activities and milestones, or a revenue target agreed up front.",
+           "partner team", choices=("joint_activity", "revenue_target"), claims=("C14",)),
+        # Incentives
+        _L("incentive", "choice", "none",
+           "Extra partner incentive: none, a referral bounty per deal, or incentives aligned with the partner's goals.",
+           "incentives", choices=("none", "referral_bounty", "aligned"), claims=("C17",)),
+        _L("incentive_budget", "float", 0.0,
+           "Money per quarter for the incentive (USD).",
+           "incentives", low=0.0, high=5_000_000.0, claims=("C17",)),
+        _L("partner_margin", "float", 0.25,
+           "Discount or margin partners keep on deals they sell (0-0.5).",
+           "incentives", low=0.0, high=0.5, claims=("C17", "C6")),
+        # Recruiting
+        _L("recruiting_focus", "choice", "fit_screened",
+           "Whom to recruit: partners screened for fit, the biggest names first, or whoever says yes.",
+           "recruiting", choices=("fit_screened", "biggest_first", "opportunistic"), claims=("C10", "C11")),
+        _L("initial_partners", "int", 10,
+           "Partners signed at launch (the size of the pilot).",
+           "recruiting", low=0, high=500, claims=("C8",)),
+        _L("recruits_per_quarter", "int", 3,
+           "Partners the team tries to sign each quarter.",
+           "recruiting", low=0, high=200, claims=("C3",)),
+        # Executive
+        _L("forecast_method", "choice", "partner_commit",
+           "Forecast partner revenue from what partners commit, or from their business rhythm and track record.",
+           "executive", choices=("partner_commit", "rhythm_aware"), claims=("C15", "C18")),
+        _L("executive_patience", "int", 0,
+           "Quarters the board waits before cutting a program that does not pay back (0 = never cut).",
+           "executive", low=0, high=40, claims=("C9",)),
+        _L("cross_org_collaboration", "float", 0.3,
+           "How much channel, technology and alliance teams share customer insight (0-1).",
+           "executive", low=0.0, high=1.0, claims=("C19",)),
+    ]
+}
+
+LEVER_GROUPS: tuple[str, ...] = (
+    "direct sales", "partner team", "enablement", "incentives", "recruiting", "executive",
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every lever the player controls, with its current value.
+
+    Build with keyword arguments and call `validate()` (or use `Policy.from_mapping`,
+    which does both). `replace(**changes)` returns a validated copy.
+    """
+
+    partner_regions: str = LEVERS["partner_regions"].default
+    deal_registration: bool = LEVERS["deal_registration"].default
+    direct_comp: str = LEVERS["direct_comp"].default
+    direct_takeover: bool = LEVERS["direct_takeover"].default
+    partner_team_size: int = LEVERS["partner_team_size"].default
+    partner_team_hiring: str = LEVERS["partner_team_hiring"].default
+    partner_team_comp: str = LEVERS["partner_team_comp"].default
+    partner_team_training: float = LEVERS["partner_team_training"].default
+    partner_budget_share: float = LEVERS["partner_budget_share"].default
+    enablement: float = LEVERS["enablement"].default
+    onboarding_pace: str = LEVERS["onboarding_pace"].default
+    sales_playbook: float = LEVERS["sales_playbook"].default
+    management_style: str = LEVERS["management_style"].default
+    partner_plan: str = LEVERS["partner_plan"].default
+    incentive: str = LEVERS["incentive"].default
+    incentive_budget: float = LEVERS["incentive_budget"].default
+    partner_margin: float = LEVERS["partner_margin"].default
+    recruiting_focus: str = LEVERS["recruiting_focus"].default
+    initial_partners: int = LEVERS["initial_partners"].default
+    recruits_per_quarter: int = LEVERS["recruits_per_quarter"].default
+    forecast_method: str = LEVERS["forecast_method"].default
+    executive_patience: int = LEVERS["executive_patience"].default
+    cross_org_collaboration: float = LEVERS["cross_org_collaboration"].default
+
+    def validate(self) -> Policy:
+        """Check every lever; return a copy with values normalised to their types.
+
+        Raises:
+            PolicyError: naming the first bad lever, its value and what is allowed.
+        """
+        clean = {name: LEVERS[name].check(getattr(self, name)) for name in LEVERS}
+        return Policy(**clean)
+
+    def replace(self, **changes: Any) -> Policy:
+        """Return a validated copy with `changes` applied; unknown levers are an error."""
+        check_lever_names(changes)
+        return dataclasses.replace(self, **changes).validate()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The levers as a plain dict, in declaration order."""
+        return {name: getattr(self, name) for name in LEVERS}
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Policy:
+        """Build a validated policy from defaults overridden by `values`."""
+        check_lever_names(values)
+        return cls(**values).validate()
+
+
+def check_lever_names(values: dict[str, Any]) -> None:
+    """Raise PolicyError if any key is not a lever, listing the levers that exist."""
+    unknown = [k for k in values if k not in LEVERS]
+    if unknown:
+        raise PolicyError(
+            f"unknown lever '{unknown[0]}' (levers: {', '.join(LEVERS)})"
+        )
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse 'LEVER=VALUE' from the command line into a checked (name, value) pair."""
+    if "=" not in text:
+        raise PolicyError(f"'{text}' is not LEVER=VALUE (levers: {', '.join(LEVERS)})")
+    name, _, value = text.partition("=")
+    name = name.strip()
+    if name not in LEVERS:
+        raise PolicyError(f"unknown lever '{name}' (levers: {', '.join(LEVERS)})")
+    return name, LEVERS[name].parse(value)
