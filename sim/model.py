@@ -109,6 +109,7 @@ class PartnerProgramModel(mesa.Model):
         self.inquarter_runrate = (0.0, 0.0)
         self.metrics: dict[str, Any] = empty_metrics()
         self.first_partner_deal_week = -1
+        self.partner_references = 0.0   # enterprise customers won with partners since launch
         self._silent = False
         self._build_world()
         self.managers: list[PartnerManager] = []
@@ -140,7 +141,7 @@ class PartnerProgramModel(mesa.Model):
         ptype = rng.choice(len(P.TYPE_SHARE), size=n, p=P.TYPE_SHARE)
         sigma = P.TYPE_SIZE_SIGMA[ptype]
         size = P.TYPE_SIZE_MEAN[ptype] * rng.lognormal(-sigma**2 / 2, sigma)
-        fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-0.03, 0.25, n), 0.05, 1.0)
+        fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-P.FIT_SIGMA**2 / 2, P.FIT_SIGMA, n), 0.03, 1.0)
         n_reg = self.market.n_regions
         regions = np.zeros((n, n_reg), dtype=bool)
         primary = rng.integers(n_reg, size=n)
@@ -309,6 +310,7 @@ class PartnerProgramModel(mesa.Model):
         incentives.aligned_capability(self)
         if pol.direct_takeover:
             conflict.take_accounts_direct(self)
+            conflict.take_deals_direct(self, week)
         n_enrolled = max(10, int(enrolled_mask(p.stage).sum()))
         self.takeovers_heard = min(2.0, float(p.takeovers_q.sum()) * 10.0 / n_enrolled)
         satisfaction.update_satisfaction(self)
@@ -432,6 +434,8 @@ class PartnerProgramModel(mesa.Model):
                     self.reps.bookings_q[rep] += value
                 if in_q:
                     acc["inquarter"][0] += value
+                if cos >= 0 and int(c["segment"][row]) == 0:
+                    self.partner_references += 1
                 if cos >= 0 and p.stage[cos] in ENROLLED:
                     p.income_q[cos] += value * P.TYPE_SERVICES_ATTACH[p.ptype[cos]] * 0.5
                 if not m.customer[acct]:
@@ -460,8 +464,12 @@ class PartnerProgramModel(mesa.Model):
             p.income_q[ch] += value * (margin + P.TYPE_SERVICES_ATTACH[p.ptype[ch]])
             p.wins_q[ch] += 1
             p.wins_total[ch] += 1
+            if int(c["segment"][row]) == 0:
+                self.partner_references += 1
             enablement.learn_by_doing(self, ch)
-            if c["bounty"][row]:
+            if kind == 0 and self.effective.incentive == "referral_bounty":
+                # every new deal is claimed as a referral, including those that would have
+                # happened anyway: much of a bounty is deadweight (E12)
                 acc["bounty_owed"] += P.BOUNTY_RATE * value
             if self.effective.direct_comp == "neutral" and m.is_home[region]:
                 acc["neutral_comp"] += P.NEUTRAL_COMP_RATE * value

@@ -42,7 +42,7 @@ GTM_BUDGET = 1_600_000.0
 TYPE_SHARE = np.array([0.36, 0.26, 0.18, 0.15, 0.05])
 TYPE_FIT = np.array([0.50, 0.72, 0.62, 0.45, 0.30])
 TYPE_SIZE_MEAN = np.array([0.8, 1.2, 1.0, 0.7, 7.0])
-TYPE_SIZE_SIGMA = np.array([0.9, 0.9, 0.8, 0.9, 0.4])
+TYPE_SIZE_SIGMA = np.array([1.25, 1.25, 1.2, 1.25, 0.4])
 TYPE_SEGMENT_MIX = np.array([
     [0.05, 0.45, 0.50],   # reseller
     [0.20, 0.60, 0.20],   # system integrator
@@ -55,13 +55,24 @@ TYPE_INITIAL_CAPABILITY = np.array([0.12, 0.18, 0.15, 0.12, 0.25])
 TYPE_ATTENTION_NEED = np.array([1.0, 1.0, 1.0, 1.0, 3.0])
 TYPE_SIGN_PROB = np.array([0.75, 0.7, 0.7, 0.7, 0.22])   # L1-L3: GSIs take long to sign
 TYPE_ABSORB = np.array([1.0, 1.0, 1.0, 1.0, 0.5])          # a small vendor is a sliver of a GSI
+# Spread of individual fit around the type's fit: most firms are a poor fit, a few a great one.
+FIT_SIGMA = 0.45
+# How well screening sees a prospect's fit before it signs (noise on the observed fit).
+FIT_SCREEN_NOISE = 0.15
+# Mindshare a fully satisfied partner gives: the share of its business the offer can be (C6).
+MINDSHARE_FLOOR = 0.1
 GSI = 4
 ISV = 3
 # A global SI acts only where the vendor already has enterprise customers (L1).
-GSI_REFERENCES_NEEDED = 25.0
+GSI_REFERENCES_NEEDED = 8.0   # enterprise wins made with partners since launch
 GSI_DEAL_MULT = 2.5
 # Partner opportunity rate per week at size 1, full mindshare, fit and capability.
-PARTNER_OPP_RATE = 0.5
+PARTNER_OPP_RATE = 0.9
+# Big firms carry many vendors: a small vendor's share of their effort shrinks with size (C10).
+SIZE_MINDSHARE_DAMPING = 0.35
+# A partner manager's joint planning and lead sharing: share of a partner's selling that
+# depends on the attention it gets (C3, C20, CT7).
+MANAGER_SELLING_SHARE = 0.5
 # Capability below this and the partner cannot run a sales cycle yet.
 CAPABILITY_TO_SELL = 0.2
 CAPABILITY_ACTIVE = 0.35
@@ -100,9 +111,10 @@ PUSH_CONFLICT = 1.25
 # Who wins an internal fight over a deal (direct has proven, faster revenue).
 DIRECT_WINS_CONTEST = {"competing": 0.6, "neutral": 0.3, "takeover": 0.8}
 # What one incident costs the partner: frequency matters, not size (Webb & Hogan 2002; CT9).
-CONFLICT_SOC_HIT = 0.05
-CONFLICT_MINDSHARE_KEEP = 0.85
-TAKEOVER_PROB = 0.35
+CONFLICT_SOC_HIT = 0.08
+CONFLICT_MINDSHARE_KEEP = 0.8
+TAKEOVER_PROB = 0.5
+TAKEOVER_DEAL_PROB = 0.3
 TAKEOVER_EXPANSION_MULT = 0.7
 NEUTRAL_COMP_RATE = 0.08   # extra commission paid to direct reps on partner deals (G1 cost)
 
@@ -114,17 +126,20 @@ MINDSHARE_DOWN = 0.5
 CHURN_C0 = 0.20
 CHURN_LAMBDA = 3.4
 # Partners with no profit from the vendor for a year prune it from their line card (D2).
+# F3: a third of partners drop a vendor after badly handled conflict: each recent lost
+# deal adds to the quarterly exit hazard.
+CONFLICT_EXIT = 0.035
 ZERO_PROFIT_QUARTERS = 5
 ZERO_PROFIT_HAZARD = 0.07
 
 # --- Incentives -----------------------------------------------------------------------
 BOUNTY_RATE = 0.15          # E6: referral fee 10-20% of first-year value
-BOUNTY_SPIKE = 1.0
+BOUNTY_SPIKE = 0.9
 BOUNTY_DECAY = 0.45
 BOUNTY_QUALITY = 0.8        # referrals thrown over the wall close less often
 ALIGNED_EFFORT = 0.25
 ALIGNED_PER_PARTNER = 4_000.0
-BOUNTY_PER_PARTNER = 12_000.0
+BOUNTY_PER_PARTNER = 3_000.0
 
 # --- Management style -----------------------------------------------------------------
 PUSH_BOOST = 0.4

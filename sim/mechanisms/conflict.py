@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim import params as P
 from sim.state import DIRECT
 
@@ -84,6 +86,29 @@ def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) ->
         week=week,
         data={"region": region, "direct_won": direct_wins, "partner": i},
     )
+
+
+def take_deals_direct(model: PartnerProgramModel, week: int) -> None:
+    """Under a takeover policy, reps also take over partner deals in flight on their
+    territory: the fastest way to book a partner's work as direct revenue (C1)."""
+    c = model.pipeline.cols
+    rows = np.array(model.pipeline.open_rows(week + 1, week + 3 * P.WEEKS_PER_QUARTER), dtype=np.int64)
+    if len(rows) == 0:
+        return
+    rows = np.unique(rows)
+    mask = (c["channel"][rows] >= 0) & model.market.is_home[c["region"][rows]] & (c["close"][rows] > week)
+    rows = rows[mask]
+    take = rows[model.rng.random(len(rows)) < P.TAKEOVER_DEAL_PROB]
+    p = model.partners
+    for row in take:
+        i = int(c["channel"][row])
+        rep = model.rep_for_region(int(c["region"][row]))
+        if rep < 0:
+            continue
+        c["channel"][row] = -1
+        c["rep"][row] = rep
+        p.takeovers_q[i] += 1
+        p.deals_lost_to_direct[i] += 1
 
 
 def take_accounts_direct(model: PartnerProgramModel) -> None:

@@ -66,7 +66,7 @@ def absorb_enablement(model: PartnerProgramModel, rhythm: np.ndarray) -> None:
     p = model.partners
     enrolled = enrolled_mask(p.stage)
     cap = (
-        P.ABSORB_PER_QUARTER * P.TYPE_ABSORB[p.ptype] * np.clip(rhythm, 0.5, 1.5)
+        P.ABSORB_PER_QUARTER * P.TYPE_ABSORB[p.ptype] / (1.0 + 0.08 * p.size) * 1.08 * np.clip(rhythm, 0.5, 1.5)
         * (0.55 + 0.45 * p.attention) * (0.5 + 0.5 * model.support)
     )
     cap = np.maximum(cap, 1e-6)

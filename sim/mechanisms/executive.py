@@ -36,7 +36,8 @@ def cut_program(model: PartnerProgramModel, trailing: float) -> None:
     model.program_cut = True
     p = model.partners
     enrolled = enrolled_mask(p.stage)
-    p.s_soc = np.where(enrolled, np.maximum(0.0, p.s_soc - 0.2), p.s_soc)
+    p.s_soc = np.where(enrolled, np.maximum(0.0, p.s_soc - 0.25), p.s_soc)
+    p.mindshare = np.where(enrolled, p.mindshare * 0.5, p.mindshare)
     model.log(
         "program_cut", (),
         f"The board cut the partner program after {model.quarter} quarters: "

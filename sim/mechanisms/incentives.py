@@ -49,7 +49,7 @@ def incentive_effort_multiplier(model: PartnerProgramModel) -> np.ndarray:
     pol = model.effective
     p = model.partners
     if pol.incentive == "referral_bounty" and pol.incentive_budget > 0:
-        return 1.0 + P.BOUNTY_SPIKE * p.bounty_novelty * generosity(model)
+        return 1.0 + P.BOUNTY_SPIKE * p.bounty_novelty * min(1.0, generosity(model))
     if pol.incentive == "aligned" and pol.incentive_budget > 0:
         return np.full(p.n, 1.0 + P.ALIGNED_EFFORT * min(1.0, generosity(model)))
     return np.ones(p.n)

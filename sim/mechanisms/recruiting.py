@@ -29,7 +29,7 @@ def recruiting_order(model: PartnerProgramModel) -> np.ndarray:
     focus = model.effective.recruiting_focus
     rng = model.rng
     if focus == "fit_screened":
-        observed = model.effective_fit()[idx] + rng.normal(0, 0.08, len(idx))
+        observed = model.effective_fit()[idx] + rng.normal(0, P.FIT_SCREEN_NOISE, len(idx))
         mid = np.where(p.ptype[idx] == P.GSI, -1.0, 0.0) + 0.15 * np.tanh(p.size[idx])
         key = -(observed + mid)
     elif focus == "biggest_first":
@@ -47,7 +47,7 @@ def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
     p.stage[i] = ONBOARDING
     p.signed_week[i] = week
     p.capability[i] = P.TYPE_INITIAL_CAPABILITY[p.ptype[i]] * (0.7 + 0.6 * model.rng.random())
-    p.mindshare[i] = 0.35 * (0.35 + 0.65 * model.effective_fit()[i])
+    p.mindshare[i] = 0.35 * (P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()[i])
     p.s_econ[i] = 0.5
     p.s_soc[i] = 0.4 + 0.3 * model.reputation
     p.quarters_enrolled[i] = 0

@@ -83,6 +83,12 @@ def generate_direct_pipeline(model: PartnerProgramModel, week: int) -> None:
     )
 
 
+def partner_reach(size: np.ndarray) -> np.ndarray:
+    """Selling capacity a firm of this size can point at a small vendor: grows with size
+    but with diminishing returns, since big firms spread effort over many vendors (C10)."""
+    return size / (1.0 + P.SIZE_MINDSHARE_DAMPING * size) * (1.0 + P.SIZE_MINDSHARE_DAMPING)
+
+
 def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarray:
     """Opportunities per week each partner opens for the vendor.
 
@@ -98,11 +104,12 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarra
     reach = (access * demand[None, :]).sum(axis=1) / np.maximum(p.regions.sum(axis=1), 1)
     gsi = p.ptype == P.GSI
     if gsi.any():
-        refs = model.market.references[: model.market.n_home].sum()
+        refs = model.partner_references
         reach = np.where(gsi, reach * min(1.0, refs / P.GSI_REFERENCES_NEEDED) ** 2, reach)
     effort = model.effort_multiplier()
+    managed = 1.0 - P.MANAGER_SELLING_SHARE + P.MANAGER_SELLING_SHARE * p.attention * model.manager_skill_per_partner()
     lam = (
-        P.PARTNER_OPP_RATE * p.size * p.mindshare * model.effective_fit()
+        P.PARTNER_OPP_RATE * partner_reach(p.size) * p.mindshare * model.effective_fit() * managed
         * np.sqrt(ready) * reach * partner_rhythm(model, week) * effort * model.marketing_boost
     )
     return np.where(enrolled, lam, 0.0)

@@ -61,8 +61,8 @@ def update_satisfaction(model: PartnerProgramModel) -> None:
     s_econ = p.s_econ + 0.35 * (econ_signal - p.s_econ)
     s_soc = (
         p.s_soc + 0.3 * (soc_signal - p.s_soc)
-        - 0.12 * p.takeovers_q
-        - 0.03 * model.takeovers_heard
+        - 0.15 * p.takeovers_q
+        - 0.05 * model.takeovers_heard
         - 0.06 * np.minimum(p.overload, 2.0)
     )
     p.s_econ = np.where(enrolled, np.clip(s_econ, 0, 1), p.s_econ)
@@ -77,7 +77,7 @@ def partner_mindshare(model: PartnerProgramModel) -> None:
     p = model.partners
     enrolled = enrolled_mask(p.stage)
     s = satisfaction(model)
-    target = (0.35 + 0.65 * model.effective_fit()) / (1.0 + np.exp(-7.0 * (s - 0.42)))
+    target = (P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()) / (1.0 + np.exp(-7.0 * (s - 0.42)))
     target = target * (1.0 - model.poach)
     rate = np.where(target > p.mindshare, P.MINDSHARE_UP, P.MINDSHARE_DOWN)
     new = p.mindshare + rate * (target - p.mindshare)
@@ -96,6 +96,7 @@ def partner_churn_hazard(model: PartnerProgramModel) -> np.ndarray:
     h = P.CHURN_C0 * np.exp(-P.CHURN_LAMBDA * s)
     idle = (p.quarters_since_deal >= P.ZERO_PROFIT_QUARTERS) & (p.quarters_enrolled >= P.ZERO_PROFIT_QUARTERS)
     h = h + np.where(idle, P.ZERO_PROFIT_HAZARD, 0.0)
+    h = h + P.CONFLICT_EXIT * p.deals_lost_to_direct + 2 * P.CONFLICT_EXIT * p.takeovers_recent
     return np.where(enrolled_mask(p.stage), np.clip(h, 0.0, 0.9), 0.0)
 
 
@@ -127,6 +128,11 @@ def churn_reasons(model: PartnerProgramModel, i: int) -> list[str]:
         reasons.append((0.4, "heard the vendor takes partners' customers direct"))
     if model.program_cut:
         reasons.append((3.0, "the vendor cut its partner program"))
+    if not reasons:
+        if p.s_econ[i] < p.s_soc[i]:
+            reasons.append((0.1, "the vendor was too small a part of its own business"))
+        else:
+            reasons.append((0.1, "it felt the vendor did not understand its business"))
     reasons.sort(key=lambda r: -r[0])
     return [r for _, r in reasons]
 
