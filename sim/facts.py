@@ -42,12 +42,29 @@ class Arm:
     switch: dict[str, Any] = field(default_factory=dict)
 
 
-def run_arm(arm: Arm, seed: int, quarters: int, world_scale: float) -> tuple[pd.DataFrame, PartnerProgramModel]:
-    """Run one arm for one seed; returns the quarterly frame and the model."""
-    model = PartnerProgramModel(seed=seed, world_scale=world_scale, **arm.levers)
+SCALED_LEVERS = ("partner_team_size", "initial_partners", "recruits_per_quarter", "incentive_budget")
+
+
+def scale_program(levers: dict[str, Any], world_scale: float) -> dict[str, Any]:
+    """The same program for a bigger (or smaller) world: team, partner counts and the
+    incentive budget grow with the world (budget shares already do)."""
+    out = dict(levers)
+    for k in SCALED_LEVERS:
+        if k in out:
+            v = out[k] * world_scale
+            out[k] = float(v) if k == "incentive_budget" else max(1 if out[k] else 0, round(v))
+    return out
+
+
+def run_arm(arm: Arm, seed: int, quarters: int, world_scale: float,
+            scaled: bool = True) -> tuple[pd.DataFrame, PartnerProgramModel]:
+    """Run one arm for one seed (the program scaled to the world unless `scaled` is
+    False); returns the quarterly frame and the model."""
+    factor = world_scale if scaled else 1.0
+    model = PartnerProgramModel(seed=seed, world_scale=world_scale, **scale_program(arm.levers, factor))
     if arm.switch_at:
         model.run_quarters(arm.switch_at)
-        model.set_policy(**arm.switch)
+        model.set_policy(**scale_program(arm.switch, factor))
         model.run_quarters(quarters - arm.switch_at)
     else:
         model.run_quarters(quarters)
@@ -106,6 +123,7 @@ class Fact:
     quarters: int
     measures: dict[str, Measure]
     reference: Arm | None = None   # a third arm some measures compare against (per seed)
+    scaled: bool = True            # grow the program with the world (False: absolute counts)
 
 
 def _good(**changes: Any) -> dict[str, Any]:
@@ -179,6 +197,7 @@ FACTS: dict[str, Fact] = {
         Arm(_good(initial_partners=3, recruits_per_quarter=0)), 8,
         {"revenue_per_partner": lambda d, m: _q(d, "revenue_partner", 1, 8)
             / max(1, int((m.partners.signed_week >= 0).sum()))},
+        scaled=False,
     ),
     "SF8": Fact(
         "Biggest-first recruiting vs fit-screened: later first deal, less revenue per "
@@ -230,9 +249,9 @@ def run_fact(fact_id: str, seeds: Iterable[int] = range(20), world_scale: float 
         row: dict[str, float] = {"seed": seed}
         ref = None
         if fact.reference is not None:
-            ref, _ = run_arm(fact.reference, seed, fact.quarters, world_scale)
+            ref, _ = run_arm(fact.reference, seed, fact.quarters, world_scale, fact.scaled)
         for name, arm in (("a", fact.a), ("b", fact.b)):
-            df, model = run_arm(arm, seed, fact.quarters, world_scale)
+            df, model = run_arm(arm, seed, fact.quarters, world_scale, fact.scaled)
             for mname, fn in fact.measures.items():
                 row[f"{mname}_{name}"] = fn(df, model, ref) if fact.reference is not None else fn(df, model)
         rows.append(row)

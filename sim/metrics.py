@@ -41,6 +41,8 @@ METRIC_HELP: dict[str, str] = {
     "partner_opportunities": "Opportunities partners opened this quarter.",
     "partner_win_rate": "Share of partner deals closed this quarter that were won.",
     "direct_win_rate": "Share of direct new-business deals closed this quarter that were won.",
+    "direct_solo_win_rate": "Win rate of direct new-business deals with no partner on them.",
+    "cosell_win_rate": "Win rate of direct deals a partner co-sold (CT6: modest lift).",
     "partner_program_cost": "Partner team pay + program budget + incentives + neutral-comp commission (USD).",
     "incentive_spend": "Incentive money paid this quarter (USD).",
     "partner_net_contribution": "revenue_partner - partner_program_cost (USD).",
@@ -68,7 +70,7 @@ def top_share(values: np.ndarray, fraction: float) -> float:
     if total <= 0 or len(values) == 0:
         return 0.0
     k = max(1, int(np.ceil(fraction * len(values))))
-    return float(np.sort(values)[::-1][:k].sum() / total)
+    return float(min(1.0, np.sort(values)[::-1][:k].sum() / total))
 
 
 def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
@@ -120,6 +122,9 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
         "partner_opportunities": int(p.opps_q.sum()),
         "partner_win_rate": rate(acc["partner_won"], acc["partner_closed"]),
         "direct_win_rate": rate(acc["direct_won"], acc["direct_closed"]),
+        "direct_solo_win_rate": rate(acc["direct_won"] - acc["cosell_won"],
+                                     acc["direct_closed"] - acc["cosell_closed"]),
+        "cosell_win_rate": rate(acc["cosell_won"], acc["cosell_closed"]),
         "partner_program_cost": float(cost),
         "incentive_spend": float(spend),
         "partner_net_contribution": float(net),
@@ -128,7 +133,7 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
         "forecast_partner": float(model.forecast[1]),
         "forecast_error_direct": forecast_error(model.forecast[0], rev_d),
         "forecast_error_partner": forecast_error(model.forecast[1], rev_p),
-        "largest_partner_share": float(per_partner.max() / rev_p) if rev_p > 0 else 0.0,
+        "largest_partner_share": float(min(1.0, per_partner.max() / rev_p)) if rev_p > 0 else 0.0,
         "top20_partner_share": top_share(per_partner, 0.2),
         "partner_team_size": n_team,
         "partners_per_manager": float(n_enrolled / n_team) if n_team else 0.0,

@@ -296,6 +296,8 @@ class PartnerProgramModel(mesa.Model):
         enablement.deliver_onboarding_content(self)
         partner_team.allocate_partner_attention(self)
         self.support = enablement.support_level(self)
+        # training runs in the first weeks of the quarter, at the partner's own rhythm
+        enablement.absorb_enablement(self, sales.partner_rhythm(self, week + WEEKS / 2))
         self.marketing_boost = enablement.marketing_boost(self)
         self.enrolled_in_quarter = enrolled_mask(p.stage)
         self._refresh_cosell()
@@ -305,8 +307,6 @@ class PartnerProgramModel(mesa.Model):
         self.quarter = week // WEEKS + 1
         p = self.partners
         pol = self.effective
-        rhythm = sales.partner_rhythm(self, week - WEEKS / 2)
-        enablement.absorb_enablement(self, rhythm)
         incentives.aligned_capability(self)
         if pol.direct_takeover:
             conflict.take_accounts_direct(self)

@@ -42,7 +42,7 @@ GTM_BUDGET = 1_600_000.0
 TYPE_SHARE = np.array([0.36, 0.26, 0.18, 0.15, 0.05])
 TYPE_FIT = np.array([0.50, 0.72, 0.62, 0.45, 0.30])
 TYPE_SIZE_MEAN = np.array([0.8, 1.2, 1.0, 0.7, 7.0])
-TYPE_SIZE_SIGMA = np.array([1.25, 1.25, 1.2, 1.25, 0.4])
+TYPE_SIZE_SIGMA = np.array([1.5, 1.5, 1.4, 1.5, 0.4])
 TYPE_SEGMENT_MIX = np.array([
     [0.05, 0.45, 0.50],   # reseller
     [0.20, 0.60, 0.20],   # system integrator
@@ -66,18 +66,21 @@ ISV = 3
 # A global SI acts only where the vendor already has enterprise customers (L1).
 GSI_REFERENCES_NEEDED = 8.0   # enterprise wins made with partners since launch
 GSI_DEAL_MULT = 2.5
+# Partners sell solutions (more seats and modules bundled with their services) and skip
+# deals too small to carry their margin (E3: resale fails below ~$20k).
+PARTNER_DEAL_MULT = 1.6
 # Partner opportunity rate per week at size 1, full mindshare, fit and capability.
-PARTNER_OPP_RATE = 0.9
+PARTNER_OPP_RATE = 0.45
 # Big firms carry many vendors: a small vendor's share of their effort shrinks with size (C10).
 SIZE_MINDSHARE_DAMPING = 0.35
 # A partner manager's joint planning and lead sharing: share of a partner's selling that
 # depends on the attention it gets (C3, C20, CT7).
 MANAGER_SELLING_SHARE = 0.5
 # Capability below this and the partner cannot run a sales cycle yet.
-CAPABILITY_TO_SELL = 0.2
+CAPABILITY_TO_SELL = 0.1
 CAPABILITY_ACTIVE = 0.35
 # A partner on a deal lifts win rate modestly (H1: +11.7%; CT6 band 1.1-1.5x).
-COSELL_LIFT = 0.35
+COSELL_LIFT = 0.45
 COSELL_PROB = 0.25
 
 # --- Partner team ---------------------------------------------------------------------

@@ -47,7 +47,7 @@ def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
     p.stage[i] = ONBOARDING
     p.signed_week[i] = week
     p.capability[i] = P.TYPE_INITIAL_CAPABILITY[p.ptype[i]] * (0.7 + 0.6 * model.rng.random())
-    p.mindshare[i] = 0.35 * (P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()[i])
+    p.mindshare[i] = 0.5 * (P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()[i])
     p.s_econ[i] = 0.5
     p.s_soc[i] = 0.4 + 0.3 * model.reputation
     p.quarters_enrolled[i] = 0

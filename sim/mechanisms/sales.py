@@ -133,7 +133,7 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int) -> None:
     region = np.minimum((u[:, None] >= cum).sum(axis=1), model.market.n_regions - 1)
     segment = _draw_segments(rng, P.TYPE_SEGMENT_MIX[p.ptype[who]])
     account = model.market.draw_accounts(rng, region, segment)
-    value = _deal_value(model, segment) * np.where(p.ptype[who] == P.GSI, P.GSI_DEAL_MULT, 1.0)
+    value = _deal_value(model, segment) * np.where(p.ptype[who] == P.GSI, P.GSI_DEAL_MULT, P.PARTNER_DEAL_MULT)
     p_win = partner_win_probability(model, who, segment, region)
     bounty = np.zeros(n, dtype=bool)
     if model.effective.incentive == "referral_bounty":

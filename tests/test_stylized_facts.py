@@ -1,0 +1,123 @@
+"""SF1-SF11: each stylized fact as a paired-seed comparison (20 seeds, one lever changed),
+with a stated minimum effect on the mean, at world_scale 1 and 2.
+
+The experiments live in `sim.facts`; these tests only state the minimum effects.
+At scale 2 the program (team, partner counts, incentive budget) grows with the world,
+except for SF7 whose pilot sizes are absolute.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.facts import FactResult, run_fact
+
+SEEDS = range(20)
+SCALES = [1.0, 2.0]
+
+pytestmark = pytest.mark.slow
+
+
+def _r(fact: str, scale: float) -> FactResult:
+    return run_fact(fact, seeds=SEEDS, world_scale=scale)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf1_competing_comp(scale: float) -> None:
+    r = _r("SF1", scale)
+    assert r.mean("conflicts", "b") >= 1.5 * r.mean("conflicts", "a")
+    assert r.mean("churned", "b") >= 1.15 * r.mean("churned", "a")
+    assert r.mean("revenue_partner", "b") <= 0.85 * r.mean("revenue_partner", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf2_protectionist_geography(scale: float) -> None:
+    r = _r("SF2", scale)
+    assert r.mean("revenue_partner_q9_12", "b") <= 0.6 * r.mean("revenue_partner_q9_12", "a")
+    assert r.mean("weeks_to_first_deal", "b") >= 1.25 * r.mean("weeks_to_first_deal", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf3_thin_enablement(scale: float) -> None:
+    r = _r("SF3", scale)
+    assert r.mean("revenue_partner", "b") <= 0.8 * r.mean("revenue_partner", "a")
+    assert r.mean("inactive_partners_q12", "b") >= 1.1 * r.mean("inactive_partners_q12", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf3_front_loaded_onboarding(scale: float) -> None:
+    r = _r("SF3b", scale)
+    assert r.mean("capability_q4", "b") <= 0.92 * r.mean("capability_q4", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf4_bounty_spikes_then_decays(scale: float) -> None:
+    r = _r("SF4", scale)
+    spike = r.mean("opps_lift_q5_6", "b")      # bounty's lift over no incentive, Q5-6
+    late = r.mean("opps_lift_q11_12", "b")
+    assert spike >= 0.25
+    assert spike >= r.mean("opps_lift_q5_6", "a") + 0.15   # a bigger burst than aligned
+    assert late <= 0.5 * spike                             # and it fades
+    # incremental partner revenue per unit of incentive spend: aligned beats the bounty
+    assert r.mean("revenue_per_spend", "b") <= 0.7 * r.mean("revenue_per_spend", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf5_transfer_portal(scale: float) -> None:
+    r = _r("SF5", scale)
+    assert r.mean("satisfaction_q12", "b") <= 0.95 * r.mean("satisfaction_q12", "a")
+    assert r.mean("revenue_partner", "b") <= 0.85 * r.mean("revenue_partner", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf6_j_curve_and_impatience(scale: float) -> None:
+    r = _r("SF6", scale)
+    m = r.measures
+    assert r.mean("net_q1_2", "a") < 0                     # cost first
+    assert r.mean("net_q11_12", "a") > 0                   # revenue later
+    assert (m.net_q11_12_a > 0).mean() >= 0.7              # in most worlds
+    assert m.cut_b.mean() >= 0.8                           # patience 3 cuts most of them
+    paid_back_but_cut = ((m.net_q11_12_a > 0) & (m.cut_b == 1)).mean()
+    assert paid_back_but_cut >= 0.6
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf7_small_pilot_spread(scale: float) -> None:
+    r = _r("SF7", scale)
+    m = r.measures
+
+    def cv(x: np.ndarray) -> float:
+        return float(np.std(x) / np.mean(x))
+
+    assert cv(m.revenue_per_partner_b) >= 2.0 * cv(m.revenue_per_partner_a)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf8_biggest_first(scale: float) -> None:
+    r = _r("SF8", scale)
+    assert r.mean("weeks_to_first_deal", "b") >= 1.2 * r.mean("weeks_to_first_deal", "a")
+    assert r.mean("revenue_per_manager_hour", "b") <= 0.85 * r.mean("revenue_per_manager_hour", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf9_push_management(scale: float) -> None:
+    r = _r("SF9", scale)
+    assert r.mean("opps_q5", "b") >= 1.1 * r.mean("opps_q5", "a")
+    assert r.mean("satisfaction_q12", "b") <= 0.95 * r.mean("satisfaction_q12", "a")
+    assert r.mean("churned_q5_12", "b") > r.mean("churned_q5_12", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf10_partner_forecasts(scale: float) -> None:
+    r = _r("SF10", scale)
+    assert r.mean("abs_error_partner", "a") >= 1.5 * r.mean("abs_error_direct", "a")
+    assert r.mean("bias_partner", "a") > 0.05              # commits are optimistic
+    assert r.mean("abs_error_partner", "b") <= 0.9 * r.mean("abs_error_partner", "a")
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_sf11_direct_takeover(scale: float) -> None:
+    r = _r("SF11", scale)
+    assert r.mean("revenue_direct_q4_7", "b") >= 1.03 * r.mean("revenue_direct_q4_7", "a")
+    assert r.mean("revenue_total", "b") <= 0.93 * r.mean("revenue_total", "a")
