@@ -110,6 +110,15 @@ def _first_deal_weeks(model: PartnerProgramModel) -> float:
     return float(np.median(first[cohort] - signed[cohort]))
 
 
+def _never_active_share(model: PartnerProgramModel) -> float:
+    """Share of partners signed by Q8 that never closed a deal (signed, never active)."""
+    p = model.partners
+    cohort = (p.signed_week >= 0) & (p.signed_week < 8 * 13)
+    if not cohort.any():
+        return float("nan")
+    return float((p.first_deal_week[cohort] < 0).mean())
+
+
 Measure = Callable[..., float]   # (frame, model) or (frame, model, reference_frame)
 
 
@@ -149,8 +158,7 @@ FACTS: dict[str, Fact] = {
         "Thin enablement vs full: less partner revenue, more inactive partners.",
         Arm(_good(enablement=0.8)), Arm(_good(enablement=0.15)), 12,
         {"revenue_partner": lambda d, m: _q(d, "revenue_partner", 1, 12),
-         "inactive_partners_q12": lambda d, m: float(
-             d.partners_enrolled.iloc[-1] - d.partners_productive.iloc[-1])},
+         "never_active_share": lambda d, m: _never_active_share(m)},
     ),
     "SF3b": Fact(
         "Front-loaded onboarding vs paced at equal spend: lower partner capability at Q4.",

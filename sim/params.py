@@ -81,6 +81,15 @@ CAPABILITY_TO_SELL = 0.1
 CAPABILITY_ACTIVE = 0.35
 # A partner on a deal lifts win rate modestly (H1: +11.7%; CT6 band 1.1-1.5x).
 COSELL_LIFT = 0.45
+# Partner-sourced deals close a little faster than direct ones (the partner already knows
+# the customer); the resale coordination adds a week back (H2, low confidence).
+PARTNER_CYCLE = 0.8
+# Many partners sign because they have a customer need in hand: chance a new partner
+# brings a first opportunity with it, times its fit (C8: first partners often by chance).
+LAUNCH_OPPORTUNITY = 0.6
+# Vendor marketing leads routed to partners each week, per unit of world scale, shared out
+# by last quarter's partner revenue: support flows to those already producing (CT2).
+LEADS_PER_WEEK = 0.6
 COSELL_PROB = 0.25
 
 # --- Partner team ---------------------------------------------------------------------
@@ -107,9 +116,9 @@ SUPPORT_COST = 6_000.0
 OVERLAP = np.array([0.70, 0.45, 0.15])
 COMP_CONFLICT = {"competing": 0.75, "neutral": 0.22}
 # Deal registration: protection honoured (CT8: 30-60% fewer incidents; F5 rated 6/10).
-REG_HONOR = {"neutral": 0.85, "competing": 0.55}
+REG_HONOR = {"neutral": 0.78, "competing": 0.55}
 REG_RESIDUAL = 0.15
-TAKEOVER_HONOR_MULT = 0.5
+TAKEOVER_HONOR_MULT = 0.3
 PUSH_CONFLICT = 1.25
 # Who wins an internal fight over a deal (direct has proven, faster revenue).
 DIRECT_WINS_CONTEST = {"competing": 0.6, "neutral": 0.3, "takeover": 0.8}

@@ -92,7 +92,7 @@ def allocate_partner_attention(model: PartnerProgramModel) -> None:
         rev = p.revenue_prev_q[idx]
         share = rev / rev.sum() if rev.sum() > 0 else np.zeros(len(idx))
         if pol.partner_team_comp == "individual_high_leverage":
-            weight = need * (0.5 + 2.0 * share + 0.5 * model.effective_fit()[idx])
+            weight = need * (0.4 + 4.0 * share + 0.4 * model.effective_fit()[idx])
         else:
             weight = need * 1.0
         if pol.partner_plan == "joint_activity":

@@ -63,6 +63,23 @@ def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
     )
 
 
+def bring_launch_opportunity(model: PartnerProgramModel, signed: list[int], week: int) -> None:
+    """Newly signed partners often arrive with a customer need in hand."""
+    from sim.mechanisms.sales import generate_partner_pipeline
+
+    p = model.partners
+    if not signed:
+        return
+    counts = np.zeros(p.n, dtype=np.int64)
+    fit = model.effective_fit()
+    for i in signed:
+        has_region = (p.regions[i] & model.allowed_regions).any()
+        if has_region and model.rng.random() < P.LAUNCH_OPPORTUNITY * fit[i]:
+            counts[i] = 1
+    if counts.any():
+        generate_partner_pipeline(model, week, counts)
+
+
 def recruit_partners(model: PartnerProgramModel, week: int, n: int, certain: bool = False) -> None:
     """Approach up to `n` prospects; each signs with a type- and reputation-driven chance.
 
@@ -74,6 +91,7 @@ def recruit_partners(model: PartnerProgramModel, week: int, n: int, certain: boo
     """
     p = model.partners
     order = recruiting_order(model)[:n]
+    signed: list[int] = []
     for i in order:
         i = int(i)
         chance = P.TYPE_SIGN_PROB[p.ptype[i]] * (0.35 + 0.65 * model.reputation / P.REPUTATION_START)
@@ -83,8 +101,10 @@ def recruit_partners(model: PartnerProgramModel, week: int, n: int, certain: boo
             chance = max(chance, 0.6)
         if model.rng.random() < min(1.0, chance):
             sign_partner(model, i, week)
+            signed.append(i)
         else:
             p.courting[i] += 1
             if p.courting[i] >= 6 or (p.ptype[i] != P.GSI and p.courting[i] >= 2):
                 p.stage[i] = CHURNED   # gave up on this prospect
                 p.courting[i] = 0
+    bring_launch_opportunity(model, signed, week)

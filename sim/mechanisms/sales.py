@@ -112,16 +112,28 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarra
         P.PARTNER_OPP_RATE * partner_reach(p.size) * p.mindshare * model.effective_fit() * managed
         * np.sqrt(ready) * reach * partner_rhythm(model, week) * effort * model.marketing_boost
     )
+    # leads the vendor's marketing routes to partners go to last quarter's producers
+    rev = np.where(enrolled, p.revenue_prev_q, 0.0)
+    if rev.sum() > 0 and model.marketing_boost > 1.0:
+        leads = P.LEADS_PER_WEEK * model.world.world_scale * (model.marketing_boost - 1.0) / 0.4
+        lam = lam + leads * rev / rev.sum() * p.mindshare
     return np.where(enrolled, lam, 0.0)
 
 
-def generate_partner_pipeline(model: PartnerProgramModel, week: int) -> None:
-    """Partner firms open opportunities; those on direct territory may meet a rep (C2)."""
+def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.ndarray | None = None) -> None:
+    """Partner firms open opportunities; those on direct territory may meet a rep (C2).
+
+    Args:
+        model: The model.
+        week: Current week.
+        counts: Opportunities per partner; drawn from `partner_opportunity_rate` if None.
+    """
     from sim.mechanisms.conflict import resolve_channel_conflict
 
     p = model.partners
     rng = model.rng
-    counts = rng.poisson(partner_opportunity_rate(model, week))
+    if counts is None:
+        counts = rng.poisson(partner_opportunity_rate(model, week))
     n = int(counts.sum())
     if n == 0:
         return
@@ -141,7 +153,7 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int) -> None:
         p_win = np.where(bounty, p_win * P.BOUNTY_QUALITY, p_win)
     np.add.at(p.opps_q, who, 1)
     np.add.at(p.opps_total, who, 1)
-    cycle = _cycle_weeks(model, segment, region) + 1   # resale adds a coordination lag
+    cycle = np.maximum(1, np.rint(_cycle_weeks(model, segment, region) * P.PARTNER_CYCLE)).astype(np.int64) + 1
     rows = model.pipeline.add_many(
         week + cycle, channel=who, rep=-1, region=region, account=account,
         segment=segment, value=value, p_win=p_win, won=rng.random(n) < p_win,
