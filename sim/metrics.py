@@ -145,6 +145,14 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
     }
 
 
+INT_METRICS: frozenset[str] = frozenset({
+    "quarter", "conflicts", "conflicts_lost_by_partners", "partners_enrolled", "partners_onboarding",
+    "partners_active", "partners_productive", "partners_at_risk", "partners_recruited",
+    "partners_churned", "partners_transacting", "partner_opportunities", "partner_team_size",
+    "accounts_taken_direct", "program_cut",
+})
+
+
 def empty_metrics() -> dict[str, Any]:
     """Metrics before the first quarter has ended: all zero."""
-    return {k: 0 if k in ("quarter", "program_cut") else 0.0 for k in METRIC_COLUMNS}
+    return {k: 0 if k in INT_METRICS else 0.0 for k in METRIC_COLUMNS}

@@ -156,6 +156,8 @@ BOUNTY_PER_PARTNER = 3_000.0
 # --- Management style -----------------------------------------------------------------
 PUSH_BOOST = 0.4
 PUSH_FATIGUE = 0.6
+# Coercion erodes commitment (M2): each quarter of being pushed adds to the exit hazard.
+PUSH_EXIT = 0.012
 
 # --- Forecasting (K1: channel forecasts miss ~25%, mostly over) -----------------------
 SLIP_BASE = 0.12

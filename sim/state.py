@@ -214,7 +214,7 @@ class Pipeline:
         for name, v in values.items():
             self.cols[name][rows] = v
         self.cols["close"][rows] = close_weeks
-        for row, w in zip(rows.tolist(), close_weeks.tolist()):
+        for row, w in zip(rows.tolist(), close_weeks.tolist(), strict=False):
             self.due.setdefault(w, []).append(row)
         return rows
 

@@ -53,7 +53,7 @@ def forecast_quarter(model: PartnerProgramModel, start_week: int) -> tuple[float
                 partner_f = float((v * est).sum())
             else:
                 closes = c["close"][rows][pr]
-                rhythm = np.array([partner_rhythm(model, w)[k] for w, k in zip(closes, i)])
+                rhythm = np.array([partner_rhythm(model, w)[k] for w, k in zip(closes, i, strict=False)])
                 slip = P.SLIP_BASE + P.SLIP_RHYTHM * np.maximum(0.0, 1.0 - rhythm) + 0.1 * (1 - p.capability[i])
                 # knowing the partner's business: its track record tells how deals really go
                 hist = np.where(p.opps_total[i] >= 3, p.wins_total[i] / np.maximum(p.opps_total[i], 1), pw[pr])

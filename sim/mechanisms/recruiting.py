@@ -74,7 +74,8 @@ def bring_launch_opportunity(model: PartnerProgramModel, signed: list[int], week
     fit = model.effective_fit()
     for i in signed:
         has_region = (p.regions[i] & model.allowed_regions).any()
-        if has_region and model.rng.random() < P.LAUNCH_OPPORTUNITY * fit[i]:
+        # a global SI waits for the vendor to bring the client, not the other way round
+        if has_region and p.ptype[i] != P.GSI and model.rng.random() < P.LAUNCH_OPPORTUNITY * fit[i]:
             counts[i] = 1
     if counts.any():
         generate_partner_pipeline(model, week, counts)

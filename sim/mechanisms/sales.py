@@ -196,7 +196,7 @@ def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
     p = model.partners
     gsi = (own >= 0) & (p.ptype[np.maximum(own, 0)] == P.GSI)
     value = np.where(gsi, value * P.GSI_DEAL_MULT, value)
-    rep = np.array([model.rep_for_region(int(r)) if o < 0 else -1 for o, r in zip(own, region)],
+    rep = np.array([model.rep_for_region(int(r)) if o < 0 else -1 for o, r in zip(own, region, strict=False)],
                    dtype=np.int64)
     keep = (own >= 0) | (rep >= 0)
     if not keep.all():

@@ -97,6 +97,7 @@ def partner_churn_hazard(model: PartnerProgramModel) -> np.ndarray:
     idle = (p.quarters_since_deal >= P.ZERO_PROFIT_QUARTERS) & (p.quarters_enrolled >= P.ZERO_PROFIT_QUARTERS)
     h = h + np.where(idle, P.ZERO_PROFIT_HAZARD, 0.0)
     h = h + P.CONFLICT_EXIT * p.deals_lost_to_direct + 2 * P.CONFLICT_EXIT * p.takeovers_recent
+    h = h + P.PUSH_EXIT * np.minimum(p.push_quarters, 4)
     return np.where(enrolled_mask(p.stage), np.clip(h, 0.0, 0.9), 0.0)
 
 

@@ -1,0 +1,205 @@
+"""partnersim's command line: run a scenario, list scenarios and levers, start the game.
+
+Every bad input ends in one line, `partnersim: error: ...`, naming the thing and what is
+allowed, and a non-zero exit; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sim.policy import LEVER_GROUPS, LEVERS, PolicyError, parse_assignment
+from sim.scenario import ScenarioError
+from sim.world import WorldError
+
+OUT_FORMATS = (".csv", ".parquet", ".json")
+TABLE_COLUMNS = {
+    "quarter": "Q",
+    "revenue_direct": "direct $k",
+    "revenue_partner": "partner $k",
+    "partner_share": "partner %",
+    "conflicts": "conflicts",
+    "partners_active": "active",
+    "partners_recruited": "signed",
+    "partners_churned": "left",
+    "partner_satisfaction_mean": "satisfaction",
+    "partner_net_contribution": "net $k",
+    "forecast_error_partner": "fcst err",
+    "program_cut": "cut",
+}
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other error
+        raise CliError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must be 0 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per job."""
+    p = _Parser(prog="partnersim", description="A partner-program simulation: model, CLI and game.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    r = sub.add_parser("run", help="run a scenario and print the quarterly table",
+                       description="Run a scenario for some quarters and print a table; "
+                                   "--out writes every metric to CSV, Parquet or JSON.")
+    r.add_argument("--scenario", default="baseline", help="scenario name or path to a .toml file")
+    r.add_argument("--seed", type=_seed, default=0, help="world seed (default 0)")
+    r.add_argument("--quarters", type=_positive_int, default=12, help="quarters to run (default 12)")
+    r.add_argument("--set", dest="sets", action="append", default=[], metavar="LEVER=VALUE",
+                   help="override a lever (repeatable); see `partnersim levers`")
+    r.add_argument("--out", help="write all metrics to FILE.csv, FILE.parquet or FILE.json")
+
+    s = sub.add_parser("scenarios", help="list scenarios, or check a scenario file",
+                       description="List bundled scenarios with their titles.")
+    s.add_argument("--validate", metavar="FILE", help="report every problem in a scenario file")
+
+    sub.add_parser("levers", help="list every lever with its range and help",
+                   description="Every lever, grouped, with allowed values, default and meaning.")
+
+    g = sub.add_parser("play", help="start the game (needs a display)",
+                       description="Start the pygame front end.")
+    g.add_argument("--scenario", default=None)
+    g.add_argument("--seed", type=_seed, default=None)
+    g.add_argument("--team", default=None)
+    g.add_argument("--fullscreen", action="store_true")
+    g.add_argument("--load", default=None, metavar="SAVE.json")
+    return p
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.api import run
+
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.suffix.lower() not in OUT_FORMATS:
+            raise CliError(f"--out {out}: unknown format '{out.suffix}' (allowed: {', '.join(OUT_FORMATS)})")
+        if not out.parent.exists():
+            raise CliError(f"--out {out}: folder '{out.parent}' does not exist")
+    levers: dict[str, Any] = {}
+    for text in args.sets:
+        name, value = parse_assignment(text)
+        levers[name] = value
+    df = run(args.scenario, seed=args.seed, quarters=args.quarters, **levers)
+    print(format_table(df))
+    if out is not None:
+        write_frame(df, out)
+        print(f"\nwrote {len(df)} rows x {len(df.columns)} columns to {out}")
+    return 0
+
+
+def format_table(df) -> str:
+    """A readable quarterly table: money in $k, shares in %."""
+    t = df[list(TABLE_COLUMNS)].copy()
+    for col in ("revenue_direct", "revenue_partner", "partner_net_contribution"):
+        t[col] = (t[col] / 1000).round(0).astype(int)
+    t["partner_share"] = (t["partner_share"] * 100).round(1)
+    t["forecast_error_partner"] = (t["forecast_error_partner"] * 100).round(0).astype(int).astype(str) + "%"
+    t["partner_satisfaction_mean"] = t["partner_satisfaction_mean"].round(2)
+    t = t.rename(columns=TABLE_COLUMNS)
+    return t.to_string(index=False)
+
+
+def write_frame(df, out: Path) -> None:
+    """Write a frame by extension."""
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        df.to_csv(out, index=False)
+    elif suffix == ".parquet":
+        df.to_parquet(out, index=False)
+    else:
+        df.to_json(out, orient="records", indent=1)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from sim.scenario import list_scenarios, validate_scenario_file
+
+    if args.validate:
+        problems = validate_scenario_file(args.validate)
+        for line in problems:
+            print(line)
+        if problems:
+            print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {args.validate}")
+            return 1
+        print(f"{args.validate}: ok")
+        return 0
+    rows = list_scenarios()
+    width = max((len(s.name) for s in rows), default=4)
+    for s in rows:
+        print(f"{s.name:<{width}}  {s.difficulty:<6}  {s.title}")
+    return 0
+
+
+def cmd_levers(args: argparse.Namespace) -> int:
+    for group in LEVER_GROUPS:
+        print(f"[{group}]")
+        for lever in LEVERS.values():
+            if lever.group != group:
+                continue
+            default = str(lever.default).lower() if isinstance(lever.default, bool) else lever.default
+            print(f"  {lever.name} = {default}   ({lever.allowed()})")
+            print(f"      {lever.help}")
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from game.app import main as play
+
+    argv: list[str] = []
+    for flag in ("scenario", "seed", "team", "load"):
+        value = getattr(args, flag)
+        if value is not None:
+            argv += [f"--{flag}", str(value)]
+    if args.fullscreen:
+        argv.append("--fullscreen")
+    return play(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `partnersim` console script."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        handler = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers,
+                   "play": cmd_play}[args.command]
+        return handler(args)
+    except (CliError, PolicyError, WorldError, ScenarioError, ValueError, OSError) as exc:
+        message = str(exc).replace("\n", "; ")
+        print(f"partnersim: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("partnersim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The command line: readable output, files written, and one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+ENV = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
+                          env=env or ENV, timeout=120)
+
+
+def assert_one_line_error(res: subprocess.CompletedProcess, *words: str) -> None:
+    assert res.returncode != 0
+    assert "Traceback" not in res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, res.stderr
+    for w in words:
+        assert w in lines[0], (w, lines[0])
+
+
+def test_run_prints_table() -> None:
+    res = cli("run", "--scenario", "baseline", "--seed", "2", "--quarters", "3")
+    assert res.returncode == 0, res.stderr
+    assert "partner $k" in res.stdout and "conflicts" in res.stdout
+    assert len(res.stdout.strip().splitlines()) == 4
+
+
+@pytest.mark.parametrize("ext", ["csv", "parquet", "json"])
+def test_run_writes_file(tmp_path, ext: str) -> None:
+    out = tmp_path / f"run.{ext}"
+    res = cli("run", "--quarters", "2", "--set", "direct_comp=neutral", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    if ext == "csv":
+        df = pd.read_csv(out)
+    elif ext == "parquet":
+        df = pd.read_parquet(out)
+    else:
+        df = pd.DataFrame(json.loads(out.read_text()))
+    assert list(df.quarter) == [1, 2]
+    assert {"revenue_total", "scenario", "seed"} <= set(df.columns)
+
+
+def test_run_matches_python_api(tmp_path) -> None:
+    from sim.api import run
+
+    out = tmp_path / "cli.csv"
+    assert cli("run", "--quarters", "2", "--seed", "5", "--out", str(out)).returncode == 0
+    py = run("baseline", seed=5, quarters=2)
+    pd.testing.assert_series_equal(pd.read_csv(out)["revenue_total"], py["revenue_total"])
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["run", "--scenario", "atlantis"], ["unknown scenario 'atlantis'", "baseline"]),
+        (["run", "--scenario", "missing/file.toml"], ["missing/file.toml"]),
+        (["run", "--set", "enablement=high"], ["enablement", "'high'", "0 to 1"]),
+        (["run", "--set", "comp=neutral"], ["unknown lever 'comp'"]),
+        (["run", "--set", "direct_comp"], ["LEVER=VALUE"]),
+        (["run", "--quarters", "0"], ["--quarters", "at least 1"]),
+        (["run", "--quarters", "ten"], ["--quarters", "'ten'"]),
+        (["run", "--seed", "-1"], ["--seed"]),
+        (["run", "--out", "result.xlsx"], [".xlsx", ".csv, .parquet, .json"]),
+        (["run", "--out", "/no/such/dir/x.csv"], ["/no/such/dir"]),
+        (["fly"], ["invalid choice"]),
+    ],
+)
+def test_bad_input_one_line_nonzero(args: list[str], words: list[str]) -> None:
+    assert_one_line_error(cli(*args), *words)
+
+
+def test_listings() -> None:
+    res = cli("scenarios")
+    assert res.returncode == 0 and "baseline" in res.stdout and "best_practice" in res.stdout
+    res = cli("levers")
+    assert res.returncode == 0
+    from sim.policy import LEVERS
+
+    for name in LEVERS:
+        assert name in res.stdout
+
+
+def test_play_without_display_says_so() -> None:
+    env = {**ENV, "SDL_VIDEODRIVER": "dummy"}
+    res = cli("play", env=env)
+    assert res.returncode == 2
+    assert "no display" in res.stderr and "partnersim run" in res.stderr
+    assert "Traceback" not in res.stderr
