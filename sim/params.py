@@ -53,6 +53,7 @@ TYPE_SEGMENT_MIX = np.array([
 TYPE_SERVICES_ATTACH = np.array([0.05, 0.35, 0.25, 0.10, 0.50])
 TYPE_INITIAL_CAPABILITY = np.array([0.12, 0.18, 0.15, 0.12, 0.25])
 TYPE_ATTENTION_NEED = np.array([1.0, 1.0, 1.0, 1.0, 3.0])
+SIZE_ATTENTION = 0.2   # extra attention per unit of size above 1.5
 TYPE_SIGN_PROB = np.array([0.75, 0.7, 0.7, 0.7, 0.22])   # L1-L3: GSIs take long to sign
 TYPE_ABSORB = np.array([1.0, 1.0, 1.0, 1.0, 0.5])          # a small vendor is a sliver of a GSI
 # Spread of individual fit around the type's fit: most firms are a poor fit, a few a great one.

@@ -59,6 +59,12 @@ def partner_manager_turnover(model: PartnerProgramModel) -> None:
             model.managers[k] = hire_manager(model)
 
 
+def attention_need(p, idx: np.ndarray) -> np.ndarray:
+    """Manager attention a partner needs: big firms have many people to reach, so they
+    take more of a manager's time per dollar they bring a small vendor (C10)."""
+    return P.TYPE_ATTENTION_NEED[p.ptype[idx]] * (1.0 + P.SIZE_ATTENTION * np.maximum(0.0, p.size[idx] - 1.5))
+
+
 def allocate_partner_attention(model: PartnerProgramModel) -> None:
     """Spread each manager's capacity over the partners in their portfolio.
 
@@ -82,13 +88,13 @@ def allocate_partner_attention(model: PartnerProgramModel) -> None:
     for i in order:
         k = int(np.argmin(loads))
         model.managers[k].portfolio.append(int(i))
-        loads[k] += P.TYPE_ATTENTION_NEED[p.ptype[i]]
+        loads[k] += attention_need(p, np.array([i]))[0]
         p.manager[i] = k
     for m in model.managers:
         idx = np.array(m.portfolio, dtype=np.int64)
         if len(idx) == 0:
             continue
-        need = P.TYPE_ATTENTION_NEED[p.ptype[idx]]
+        need = attention_need(p, idx)
         rev = p.revenue_prev_q[idx]
         share = rev / rev.sum() if rev.sum() > 0 else np.zeros(len(idx))
         if pol.partner_team_comp == "individual_high_leverage":
