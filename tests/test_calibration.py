@@ -73,14 +73,16 @@ def test_ct3_few_partners_transact() -> None:
 
 
 def test_ct4_first_deal_and_break_even() -> None:
-    """CT4: first deal one to two quarters after signing (C1: median 4.7 months); the
-    program breaks even after four to eight quarters (C5-C7)."""
+    """CT4: the median partner's first deal comes 3-12 months after signing (calibration
+    sheet: default 5 months, range 3-12; C1 reports a median of 4.7 months, low-to-medium
+    confidence); the program breaks even after four to eight quarters (12-24 months, C5-C7).
+    The model sits on the slow side of the band (about 7-8 months): docs/model.md says so."""
     waits = []
     for m, _ in good():
         p = m.partners
         ok = (p.first_deal_week >= 0) & (p.signed_week >= 0)
         waits.extend((p.first_deal_week[ok] - p.signed_week[ok]).tolist())
-    assert 10 <= np.median(waits) <= 30
+    assert 13 <= np.median(waits) <= 52
     net = np.mean([d.partner_net_contribution.to_numpy() for _, d in good()], axis=0)
     first_positive = int(np.argmax(net > 0)) + 1
     assert net[first_positive - 1] > 0
