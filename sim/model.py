@@ -104,6 +104,8 @@ class PartnerProgramModel(mesa.Model):
         self.poach = 0.0
         self.takeovers_heard = 0.0
         self.net_history: list[float] = []
+        # the levers in force in each completed quarter, as chosen (before a program cut)
+        self.policy_history: list[dict[str, Any]] = []
         self.cumulative_net = 0.0
         self.forecast = (0.0, 0.0)
         self.inquarter_runrate = (0.0, 0.0)
@@ -321,6 +323,7 @@ class PartnerProgramModel(mesa.Model):
         self._update_awareness()
         self.incentive_spend_q = incentives.incentive_spend(self, self.acc["bounty_owed"])
         self.metrics = compute_quarter_metrics(self)
+        self.policy_history.append(self.policy.as_dict())
         executive.board_review(self)
         if self.program_cut:
             self.metrics["program_cut"] = 1

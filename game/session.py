@@ -1,0 +1,184 @@
+"""One game in progress: the scenario, the seed, the player's decisions and the model.
+
+The session is the controller's memory. It applies the player's lever changes between
+quarters, steps the model week by week while a quarter animates, and autosaves the decision
+timeline after every quarter. It computes no outcome: everything it reports is read off the
+model. No pygame here, so tests and tools can drive a game without a window.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sim.model import PartnerProgramModel
+from sim.policy import LEVERS
+from sim.savegame import GameRecord, load_game, new_model, replay
+from sim.scenario import Scenario
+
+WEEKS = 13
+
+
+def default_save_dir() -> Path:
+    """Where games autosave: ./partnersim-saves (a classroom collects the folder)."""
+    return Path.cwd() / "partnersim-saves"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "team"
+
+
+class GameSession:
+    """A game: scenario + seed + decision timeline, and the model they produce.
+
+    Args:
+        scenario: The loaded scenario.
+        seed: The world's seed.
+        team: The team's name (shown on screen and written to the save).
+        save_dir: Folder for the autosave (None: no autosave).
+        scenario_ref: How the save file names the scenario (default: its name, or the
+            path it was loaded from).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, team: str = "Team",
+                 save_dir: Path | None = None, scenario_ref: str | None = None,
+                 record: GameRecord | None = None) -> None:
+        self.scenario = scenario
+        ref = scenario_ref or (scenario.path if scenario.path and not _bundled(scenario) else scenario.name)
+        self.record = record or GameRecord(ref, seed, team)
+        self.save_dir = save_dir
+        self.model: PartnerProgramModel = replay(self.record, scenario) if record else new_model(scenario, seed)
+        self.pending: dict[str, Any] = {}     # changes for the coming quarter, not yet applied
+        if record is not None:
+            # changes saved for a quarter not yet played come back as the player's choices
+            upcoming = self.quarter + 1
+            self.pending = record.changes_before(upcoming)
+            record.decisions = [d for d in record.decisions if d.quarter != upcoming]
+        self.week_in_quarter = 0               # weeks of the current quarter already run
+        self.last_save: Path | None = None
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def seed(self) -> int:
+        return self.record.seed
+
+    @property
+    def team(self) -> str:
+        return self.record.team
+
+    @property
+    def quarter(self) -> int:
+        """Completed quarters."""
+        return self.model.quarter
+
+    @property
+    def finished(self) -> bool:
+        return self.quarter >= self.scenario.quarters and not self.animating
+
+    @property
+    def animating(self) -> bool:
+        return self.week_in_quarter > 0
+
+    def lever_value(self, name: str) -> Any:
+        """The value the player has chosen for the coming quarter."""
+        return self.pending.get(name, getattr(self.model.policy, name))
+
+    def locked_reason(self, name: str) -> str | None:
+        """Why the scenario locks a lever, or None if the player may change it."""
+        return self.scenario.locked.get(name)
+
+    def upcoming_events(self) -> list[str]:
+        """Messages of the scenario events that fire when the next quarter starts."""
+        q = self.quarter + 1
+        return [e.message for e in self.scenario.events if e.quarter == q]
+
+    # ----------------------------------------------------------------- changing
+    def set_lever(self, name: str, value: Any) -> None:
+        """Choose a lever value for the coming quarter (validated; locked levers refuse)."""
+        if self.locked_reason(name):
+            raise ValueError(f"lever '{name}' is locked: {self.locked_reason(name)}")
+        value = LEVERS[name].check(value)
+        if value == getattr(self.model.policy, name):
+            self.pending.pop(name, None)
+        else:
+            self.pending[name] = value
+
+    def begin_quarter(self) -> None:
+        """Apply the pending changes and start the next quarter (week 0 of 13)."""
+        if self.animating or self.quarter >= self.scenario.quarters:
+            return
+        q = self.quarter + 1
+        if self.pending:
+            self.model.set_policy(**self.pending)
+            self.record.decide(q, self.pending)
+            self.pending = {}
+        self.week_in_quarter = 0
+        self._quarter_started = True
+
+    def advance_weeks(self, n: int) -> bool:
+        """Run up to `n` weeks of the quarter in progress; True when the quarter is done."""
+        if self.quarter >= self.scenario.quarters and not self.animating:
+            return True
+        if not self.animating and not getattr(self, "_quarter_started", False):
+            self.begin_quarter()
+        for _ in range(max(0, n)):
+            self.model.step()
+            self.week_in_quarter += 1
+            if self.week_in_quarter >= WEEKS:
+                self.week_in_quarter = 0
+                self._quarter_started = False
+                self.record.quarters_played = self.quarter
+                self.autosave()
+                return True
+        return False
+
+    def play_quarter(self) -> None:
+        """Run the next quarter at once (no animation)."""
+        self.begin_quarter()
+        self.advance_weeks(WEEKS)
+
+    # ------------------------------------------------------------------ saving
+    def save_path(self) -> Path | None:
+        if self.save_dir is None:
+            return None
+        return self.save_dir / f"{_slug(self.team)}-{_slug(self.scenario.name)}-seed{self.seed}.json"
+
+    def _record_to_save(self) -> GameRecord:
+        """The record plus the choices made for the coming quarter, so nothing is lost."""
+        rec = GameRecord(self.record.scenario, self.record.seed, self.record.team,
+                         [type(d)(d.quarter, dict(d.changes)) for d in self.record.decisions],
+                         self.record.quarters_played)
+        if self.pending and not self.animating:
+            rec.decide(self.quarter + 1, self.pending)
+        return rec
+
+    def autosave(self) -> Path | None:
+        """Write the decision timeline (called after every quarter)."""
+        path = self.save_path()
+        if path is not None:
+            self.last_save = self._record_to_save().save(path)
+        return self.last_save
+
+    def save_as(self, path: str | Path | None = None) -> Path:
+        """Save the timeline to `path` (default: the autosave file, or ./partnersim-saves)."""
+        target = Path(path) if path else (self.save_path() or default_save_dir() / "game.json")
+        self.last_save = self._record_to_save().save(target)
+        return self.last_save
+
+    @classmethod
+    def load(cls, path: str | Path, save_dir: Path | None = None) -> GameSession:
+        """Resume a saved game, replaying it to the same state.
+
+        Raises:
+            SaveGameError: naming the file and the bad key.
+        """
+        record, scenario = load_game(path)
+        return cls(scenario, record.seed, record.team, save_dir=save_dir,
+                   scenario_ref=record.scenario, record=record)
+
+
+def _bundled(scenario: Scenario) -> bool:
+    from sim.scenario import scenarios_dir
+
+    return bool(scenario.path) and Path(scenario.path).resolve().parent == scenarios_dir().resolve()

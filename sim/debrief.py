@@ -1,0 +1,203 @@
+"""What a debrief says: which of the known partnering mistakes a game made, and how the
+same world went under the best-practice program.
+
+The mistakes are read off the levers in force each quarter (`model.policy_history`) with the
+model's own metrics as evidence; nothing here re-simulates the player's game. The
+best-practice run is a second model on the same world and seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from sim.model import PartnerProgramModel
+from sim.scenario import Scenario, load_scenario
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One known partnering mistake the game made."""
+
+    claim: str          # claim id in partnering-claims.md, e.g. "C2"
+    title: str
+    quarters: tuple[int, ...]   # quarters it was in force
+    lesson: str         # why it hurts, in plain words
+    evidence: str       # what the model shows for this game
+    imposed: bool = False       # the scenario locked the lever: not the player's choice
+
+
+@dataclass(frozen=True)
+class _Rule:
+    claim: str
+    title: str
+    levers: tuple[str, ...]
+    applies: Callable[[dict[str, Any]], bool]
+    lesson: str
+    evidence: Callable[[pd.DataFrame], str]
+
+
+def _sum(df: pd.DataFrame, col: str) -> float:
+    return float(df[col].sum())
+
+
+RULES: tuple[_Rule, ...] = (
+    _Rule("C2", "Direct reps paid to compete with partners", ("direct_comp",),
+          lambda p: p["direct_comp"] == "competing",
+          "Reps paid only on their own deals fight partners for the same customers; partners "
+          "lose most of those fights and quietly move their effort elsewhere.",
+          lambda d: f"{_sum(d, 'conflicts'):.0f} conflicts, {_sum(d, 'conflicts_lost_by_partners'):.0f} "
+                    f"lost by partners"),
+    _Rule("C2", "No deal registration", ("deal_registration",),
+          lambda p: not p["deal_registration"],
+          "Without registration a partner has no protection for the opportunities it finds.",
+          lambda d: f"{_sum(d, 'conflicts'):.0f} conflicts"),
+    _Rule("C1", "Partner accounts taken direct", ("direct_takeover",),
+          lambda p: p["direct_takeover"],
+          "Taking partner-opened customers direct books revenue once and teaches every partner "
+          "not to bring you the next one; your reputation among partners falls.",
+          lambda d: f"{_sum(d, 'accounts_taken_direct'):.0f} accounts taken, reputation "
+                    f"{d['reputation'].iloc[-1]:.2f}"),
+    _Rule("C4", "Partners kept to new markets", ("partner_regions",),
+          lambda p: p["partner_regions"] == "new_markets_only",
+          "New to partnering plus new to the market stacks the unknowns: no brand, no "
+          "references, thinner demand, longer cycles.",
+          lambda d: f"partner share of revenue {d['partner_share'].iloc[-1]:.0%} in the last quarter"),
+    _Rule("C3", "Partner team starved of budget", ("partner_budget_share",),
+          lambda p: p["partner_budget_share"] < 0.10,
+          "A program asked to prove itself on a sliver of budget cannot support the partners it "
+          "signs, so it fails and seems to prove the doubters right.",
+          lambda d: f"support level {d['support_level'].mean():.0%} of what partners needed"),
+    _Rule("C3", "Too many partners per manager", ("partner_team_size", "recruits_per_quarter"),
+          lambda p: False,   # judged from metrics below, not from levers alone
+          "Past about 8-10 partners per manager, attention per partner thins out and "
+          "activation falls.",
+          lambda d: f"up to {d['partners_per_manager'].max():.0f} partners per manager"),
+    _Rule("C5", "No repeatable sales process", ("sales_playbook",),
+          lambda p: p["sales_playbook"] < 0.35,
+          "Without a step-by-step playbook partner sellers improvise, fail, and get blamed.",
+          lambda d: f"partner win rate {d['partner_win_rate'].mean():.0%}"),
+    _Rule("C13", "Thin enablement", ("enablement",),
+          lambda p: p["enablement"] < 0.35,
+          "Partners who never learn the offer never sell it.",
+          lambda d: f"mean partner capability {d['partner_capability_mean'].iloc[-1]:.2f}"),
+    _Rule("C13", "Onboarding dumped all at once", ("onboarding_pace",),
+          lambda p: p["onboarding_pace"] == "front_loaded",
+          "Partners absorb only so much a quarter; the rest is lost and the overload costs goodwill.",
+          lambda d: f"mean partner capability {d['partner_capability_mean'].iloc[-1]:.2f}"),
+    _Rule("C16", "Pushing partners instead of supporting them", ("management_style",),
+          lambda p: p["management_style"] == "push",
+          "Pressure buys a short burst of activity and costs trust; pushed partners leave.",
+          lambda d: f"satisfaction {d['partner_satisfaction_mean'].iloc[-1]:.2f}, "
+                    f"{_sum(d, 'partners_churned'):.0f} partners left"),
+    _Rule("C14", "Revenue-target plans", ("partner_plan",),
+          lambda p: p["partner_plan"] == "revenue_target",
+          "Asking 'how much will you sell?' up front measures nothing you can act on; joint "
+          "activity plans show problems while they can still be fixed.",
+          lambda d: f"partner forecast error {d['forecast_error_partner'].abs().mean():.0%}"),
+    _Rule("C17", "A blunt referral bounty", ("incentive",),
+          lambda p: p["incentive"] == "referral_bounty",
+          "A bounty buys attention for a quarter or two, then fades; incentives tied to the "
+          "partner's own goals last.",
+          lambda d: f"{_sum(d, 'incentive_spend') / 1000:,.0f}k spent on incentives"),
+    _Rule("C10", "Courting the biggest names first", ("recruiting_focus",),
+          lambda p: p["recruiting_focus"] == "biggest_first",
+          "Global integrators take long to sign, give a small vendor a sliver of attention and "
+          "eat manager time; mid-size specialists that fit pay back sooner.",
+          lambda d: f"{d['partners_transacting'].mean():.1f} partners transacting per quarter"),
+    _Rule("C11", "Recruiting whoever says yes", ("recruiting_focus",),
+          lambda p: p["recruiting_focus"] == "opportunistic",
+          "Results come from picking partner types that fit the offer, not from the partners' effort.",
+          lambda d: f"{d['partners_transacting'].mean():.1f} partners transacting per quarter"),
+    _Rule("C8", "A pilot too small to prove anything", ("initial_partners",),
+          lambda p: p["initial_partners"] <= 4,
+          "Two or three partners prove nothing either way: the first partners are often there by chance.",
+          lambda d: f"{d['partners_enrolled'].iloc[0]:.0f} partners at launch"),
+    _Rule("C9", "An impatient board", ("executive_patience",),
+          lambda p: 0 < p["executive_patience"] <= 4,
+          "Partner revenue follows a J-curve: cost first, revenue a year or two later. A short "
+          "runway cuts programs that would have paid back.",
+          lambda d: "program cut" if d["program_cut"].iloc[-1] else
+                    f"cumulative net {d['cumulative_net_contribution'].iloc[-1] / 1e6:+.2f}M"),
+    _Rule("C15", "Forecasting from partner commits", ("forecast_method",),
+          lambda p: p["forecast_method"] == "partner_commit",
+          "Partners commit optimistically and sell to their own rhythm; forecasts built on their "
+          "business rhythm and track record miss far less.",
+          lambda d: f"partner forecast error {d['forecast_error_partner'].abs().mean():.0%} vs direct "
+                    f"{d['forecast_error_direct'].abs().mean():.0%}"),
+    _Rule("C19", "Partner organisations that don't talk", ("cross_org_collaboration",),
+          lambda p: p["cross_org_collaboration"] < 0.3,
+          "What the channel learns about customers never reaches product and technology "
+          "partnerships, so the offer's fit stops improving.",
+          lambda d: f"offer fit gain {d['offer_fit_gain'].iloc[-1]:.3f}"),
+    _Rule("C20", "A partner team of people passing through", ("partner_team_hiring",),
+          lambda p: p["partner_team_hiring"] == "transfer_portal",
+          "Managers hired without a profile for the job lack partnering skills and leave soon, "
+          "taking the relationships with them.",
+          lambda d: f"satisfaction {d['partner_satisfaction_mean'].iloc[-1]:.2f}"),
+    _Rule("C20", "Team pay with low leverage for partner managers", ("partner_team_comp",),
+          lambda p: p["partner_team_comp"] == "team_low_leverage",
+          "Without individual accountability, attention does not follow the partners who produce.",
+          lambda d: f"partner revenue {_sum(d, 'revenue_partner') / 1e6:.2f}M"),
+)
+
+
+def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> list[Mistake]:
+    """The known mistakes in force during the game, most persistent first.
+
+    Args:
+        model: The played model (its `policy_history` and quarterly metrics are read).
+        scenario: The scenario, to tell locked (imposed) levers from the player's choices.
+    """
+    history = model.policy_history
+    if not history:
+        return []
+    frame = model.quarterly_frame()
+    locked = scenario.locked if scenario else {}
+    out: list[Mistake] = []
+    for rule in RULES:
+        if rule.title == "Too many partners per manager":
+            qs = tuple(int(q) for q in frame.loc[frame.partners_per_manager > 12, "quarter"])
+        else:
+            qs = tuple(q for q, pol in enumerate(history, start=1) if rule.applies(pol))
+        if not qs:
+            continue
+        out.append(Mistake(rule.claim, rule.title, qs, rule.lesson, rule.evidence(frame),
+                           imposed=all(lv in locked for lv in rule.levers)))
+    out.sort(key=lambda m: (m.imposed, -len(m.quarters)))
+    return out
+
+
+def best_practice_model(scenario: Scenario, seed: int, quarters: int) -> PartnerProgramModel:
+    """The same world and seed run under the best-practice program (shocks kept, the
+    scenario's own policy changes dropped: this is what a well-run program would do)."""
+    best = load_scenario("best_practice")
+    shocks = tuple(e for e in scenario.events if e.kind == "shock")
+    model = PartnerProgramModel(seed=seed, **scenario.world.as_dict(), **best.policy.as_dict(),
+                                events=shocks)
+    model.run_quarters(quarters)
+    return model
+
+
+COMPARE = (
+    ("revenue_total", "Total revenue", "money"),
+    ("revenue_partner", "Partner revenue", "money"),
+    ("partner_net_contribution", "Program net contribution", "money"),
+    ("conflicts", "Conflicts", "count"),
+    ("partners_churned", "Partners lost", "count"),
+)
+
+
+def compare(player: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
+    """Totals over the game and last-quarter state, player beside best practice."""
+    rows = [{"measure": label, "kind": kind, "player": float(player[col].sum()), "best": float(best[col].sum())}
+            for col, label, kind in COMPARE]
+    for col, label, kind in (("partner_share", "Partner share, last quarter", "share"),
+                             ("partners_active", "Active partners, last quarter", "count"),
+                             ("partner_satisfaction_mean", "Partner satisfaction, last quarter", "score")):
+        rows.append({"measure": label, "kind": kind, "player": float(player[col].iloc[-1]),
+                     "best": float(best[col].iloc[-1])})
+    return pd.DataFrame(rows)
