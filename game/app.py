@@ -1,13 +1,21 @@
-"""Start the game, or say clearly why it cannot start here.
+"""The game's window and main loop: events, then update, then draw.
 
-The play screens (title, picker, briefing, play, debrief) are the game issue's work;
-until they land, `partnersim play` checks for a display and points at `partnersim run`.
+`partnersim play [--scenario NAME|PATH] [--seed N] [--team NAME] [--fullscreen] [--load SAVE.json]`
+opens a resizable window (1280x720 by default). Without a display it says so and points at
+`partnersim run`. The game is a stack of screens (title, picker, briefing, play, debrief),
+each owning its widgets; the game reads the model and never computes an outcome itself.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+import time
+from pathlib import Path
+
+SIZE = (1280, 720)
+THEME = Path(__file__).with_name("theme.json")
 
 
 def has_display() -> bool:
@@ -19,13 +27,195 @@ def has_display() -> bool:
     return True
 
 
+class GameApp:
+    """The window, the UI manager, the current screen and the game session.
+
+    Args:
+        size: Window size in pixels.
+        fullscreen: Start in full screen.
+        save_dir: Folder for autosaves, saves, screenshots and exported charts.
+        team: Team name to start with.
+        seed: World seed (None: each scenario's own).
+    """
+
+    def __init__(self, size: tuple[int, int] = SIZE, fullscreen: bool = False,
+                 save_dir: Path | None = None, team: str | None = None, seed: int | None = None) -> None:
+        import pygame
+        import pygame_gui
+
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        pygame.init()
+        pygame.display.set_caption("partnersim")
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+        self.window = pygame.display.set_mode(size, flags)
+        self.manager = pygame_gui.UIManager(self.window.get_size(), str(THEME))
+        self.clock = pygame.time.Clock()
+        self.save_dir = Path(save_dir) if save_dir else Path.cwd() / "partnersim-saves"
+        self.team = team or "Team"
+        self.seed = seed
+        self.session = None
+        self.screen = None
+        self.running = True
+        self.fullscreen = fullscreen
+        self.frame_times: list[float] = []
+        from game.screens.title import TitleScreen
+
+        self.go(TitleScreen(self))
+
+    # ------------------------------------------------------------- screens
+    def go(self, screen) -> None:
+        """Leave the current screen and enter `screen`."""
+        if self.screen is not None:
+            self.screen.teardown()
+        self.screen = screen
+        screen.build()
+
+    def new_game(self, scenario, seed: int) -> None:
+        """Start a session on `scenario` with `seed` (autosaving to `save_dir`)."""
+        from game.session import GameSession
+
+        self.session = GameSession(scenario, seed, self.team, save_dir=self.save_dir)
+
+    def load_game(self, path: str | Path) -> None:
+        """Resume a saved game at the play screen."""
+        from game.screens.play import PlayScreen
+        from game.session import GameSession
+
+        self.session = GameSession.load(path, save_dir=self.save_dir)
+        self.team = self.session.team
+        self.go(PlayScreen(self))
+
+    def last_autosave(self) -> Path | None:
+        """The most recently written save in `save_dir`, if any."""
+        if not self.save_dir.is_dir():
+            return None
+        saves = sorted(self.save_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        return saves[-1] if saves else None
+
+    # ---------------------------------------------------------------- loop
+    def screenshot(self, path: Path | None = None) -> Path:
+        """Save the window as a PNG (F12)."""
+        import pygame
+
+        path = path or self.save_dir / "screenshots" / f"partnersim-{time.strftime('%Y%m%d-%H%M%S')}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.window, str(path))
+        return path
+
+    def toggle_fullscreen(self) -> None:
+        import pygame
+
+        self.fullscreen = not self.fullscreen
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if self.fullscreen else 0)
+        self.window = pygame.display.set_mode(SIZE if not self.fullscreen else (0, 0), flags)
+        self.resized()
+
+    def resized(self) -> None:
+        """Fit the UI to a new window size; each screen rebuilds its widgets."""
+        import pygame
+
+        self.window = pygame.display.get_surface()
+        self.manager.set_window_resolution(self.window.get_size())
+        if self.screen is not None:
+            self.screen.rebuild()
+
+    def handle(self, event) -> None:
+        """One event: the UI manager first, then the app's keys, then the screen."""
+        import pygame
+
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if event.type == pygame.VIDEORESIZE:
+            self.resized()
+            return
+        self.manager.process_events(event)
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_F11:
+                self.toggle_fullscreen()
+                return
+            if event.key == pygame.K_F12:
+                self.screenshot()
+                return
+        self.screen.handle_event(event)
+
+    def frame(self, dt: float, events=None) -> None:
+        """Run one frame: handle events, update, draw. Drawing never changes state."""
+        import pygame
+
+        start = time.perf_counter()
+        for event in pygame.event.get() if events is None else events:
+            self.handle(event)
+        self.screen.update(dt)
+        self.manager.update(dt)
+        self.screen.draw(self.window)
+        self.manager.draw_ui(self.window)
+        pygame.display.flip()
+        self.frame_times.append(time.perf_counter() - start)
+
+    def run(self) -> None:
+        """The main loop, until the window closes."""
+        import pygame
+
+        while self.running:
+            dt = self.clock.tick(60) / 1000.0
+            self.frame(dt)
+        if self.session is not None:
+            self.session.autosave()
+        pygame.quit()
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    from sim.cli import _seed
+
+    ap = argparse.ArgumentParser(prog="partnersim play", description="Start the game.")
+    ap.add_argument("--scenario", default=None, help="scenario name or path to a .toml file")
+    ap.add_argument("--seed", type=_seed, default=None, help="world seed (default: the scenario's)")
+    ap.add_argument("--team", default=None, help="team name shown on screen and in the save")
+    ap.add_argument("--fullscreen", action="store_true", help="start in full screen (F11 toggles)")
+    ap.add_argument("--load", default=None, metavar="SAVE.json", help="resume a saved game")
+    ap.add_argument("--save-dir", default=None, help="folder for saves and screenshots")
+    return ap.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `partnersim play`."""
+    """Entry point of `partnersim play`: check inputs, then open the window."""
+    args = _args(argv)
+    # check inputs before opening a window, so a typo gets one line, not a blank screen
+    scenario = record = None
+    if args.load:
+        from sim.savegame import SaveGameError, load_game
+
+        try:
+            record, scenario = load_game(args.load)
+        except SaveGameError as e:
+            print(f"partnersim: {e}", file=sys.stderr)
+            return 2
+    elif args.scenario:
+        from sim.scenario import ScenarioError, load_scenario
+
+        try:
+            scenario = load_scenario(args.scenario)
+        except ScenarioError as e:
+            print(f"partnersim: {e}", file=sys.stderr)
+            return 2
     if not has_display():
         print("partnersim: no display found (DISPLAY/WAYLAND_DISPLAY unset), so the game cannot "
               "open a window; run the simulation in the terminal instead: partnersim run "
               "--scenario baseline --quarters 12", file=sys.stderr)
         return 2
-    print("partnersim: the game's screens are not built yet; meanwhile run the simulation "
-          "with: partnersim run --scenario baseline --quarters 12", file=sys.stderr)
-    return 2
+    app = GameApp(fullscreen=args.fullscreen, team=args.team, seed=args.seed,
+                  save_dir=Path(args.save_dir) if args.save_dir else None)
+    if record is not None:
+        app.load_game(args.load)
+    elif scenario is not None:
+        from game.screens.briefing import BriefingScreen
+
+        app.new_game(scenario, scenario.seed if args.seed is None else args.seed)
+        app.go(BriefingScreen(app))
+    app.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

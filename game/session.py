@@ -56,6 +56,7 @@ class GameSession:
             self.pending = record.changes_before(upcoming)
             record.decisions = [d for d in record.decisions if d.quarter != upcoming]
         self.week_in_quarter = 0               # weeks of the current quarter already run
+        self._running = False                  # a quarter has begun and not yet ended
         self.last_save: Path | None = None
 
     # ------------------------------------------------------------------ reading
@@ -78,7 +79,8 @@ class GameSession:
 
     @property
     def animating(self) -> bool:
-        return self.week_in_quarter > 0
+        """A quarter has begun and its 13 weeks are not all run yet."""
+        return self._running
 
     def lever_value(self, name: str) -> Any:
         """The value the player has chosen for the coming quarter."""
@@ -114,20 +116,20 @@ class GameSession:
             self.record.decide(q, self.pending)
             self.pending = {}
         self.week_in_quarter = 0
-        self._quarter_started = True
+        self._running = True
 
     def advance_weeks(self, n: int) -> bool:
         """Run up to `n` weeks of the quarter in progress; True when the quarter is done."""
         if self.quarter >= self.scenario.quarters and not self.animating:
             return True
-        if not self.animating and not getattr(self, "_quarter_started", False):
+        if not self.animating:
             self.begin_quarter()
         for _ in range(max(0, n)):
             self.model.step()
             self.week_in_quarter += 1
             if self.week_in_quarter >= WEEKS:
                 self.week_in_quarter = 0
-                self._quarter_started = False
+                self._running = False
                 self.record.quarters_played = self.quarter
                 self.autosave()
                 return True

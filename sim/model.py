@@ -247,7 +247,9 @@ class PartnerProgramModel(mesa.Model):
         self._apply_effective()
         if diff:
             text = ", ".join(f"{k} = {v}" for k, v in diff.items())
-            self.log("policy_change", (), f"Policy changed: {text}", week=max(0, self.steps - 1),
+            # between quarters the change belongs to the quarter about to start
+            week = self.steps if self.steps % WEEKS == 0 else self.steps - 1
+            self.log("policy_change", (), f"Policy changed: {text}", week=max(0, week),
                      data={"changes": diff})
         return new
 

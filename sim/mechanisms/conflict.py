@@ -74,6 +74,7 @@ def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) ->
         c["channel"][row] = -1
         c["rep"][row] = rep
         p.deals_lost_to_direct[i] += 1
+        model.acc["conflicts_lost"] += 1
         # a rep who took it over closes at the direct rate
         c["p_win"][row] = P.SEGMENT_WIN[segment] * (0.8 + 0.4 * model.reps.skill[rep])
         c["won"][row] = rng.random() < c["p_win"][row]

@@ -1,0 +1,84 @@
+"""One-screen briefing: the situation, the goal, what is locked, then play."""
+
+from __future__ import annotations
+
+import html
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UIButton, UILabel, UITextBox
+
+from game import palette as C
+from game.policy_panel import label
+from game.screens.base import Screen
+
+
+def goal_text(win: dict) -> str:
+    """The scenario's win condition in plain words."""
+    parts = []
+    if "min_partner_share" in win:
+        parts.append(f"partners bring at least {win['min_partner_share']:.0%} of revenue")
+    if "min_partners_active" in win:
+        parts.append(f"at least {win['min_partners_active']} active partners")
+    if "min_revenue_partner" in win:
+        parts.append(f"partner revenue of at least {C.money(win['min_revenue_partner'])} in the quarter")
+    if "min_cumulative_net_contribution" in win:
+        parts.append(f"a cumulative program net contribution of at least "
+                     f"{C.money(win['min_cumulative_net_contribution'])}")
+    if "max_conflicts" in win:
+        parts.append(f"never more than {win['max_conflicts']} conflicts in a quarter")
+    if win.get("no_program_cut"):
+        parts.append("the program still funded")
+    if not parts:
+        return "No fixed goal: explore."
+    return f"By quarter {win.get('at_quarter', '?')}: " + "; ".join(parts) + "."
+
+
+class BriefingScreen(Screen):
+    name = "briefing"
+
+    def build(self) -> None:
+        w, h = self.size
+        s = self.app.session
+        sc = s.scenario
+        self.add(UILabel(pygame.Rect(40, 20, w - 80, 44), sc.title, self.manager,
+                         object_id=ObjectID(class_id="@heading")))
+        self.add(UILabel(pygame.Rect(40, 60, w - 80, 24),
+                         f"Team {s.team}   seed {s.seed}   {sc.quarters} quarters   difficulty {sc.difficulty}",
+                         self.manager, object_id=ObjectID(class_id="@small")))
+        body = "<br>".join(html.escape(p.strip()).replace("\n", " ")
+                           for p in sc.briefing.strip().split("\n\n"))
+        body = body.replace("<br>", "<br><br>")
+        body += f"<br><br><b>Goal.</b> {html.escape(goal_text(sc.win))}"
+        if sc.locked:
+            body += "<br><br><b>Locked by the scenario:</b>"
+            for k, why in sc.locked.items():
+                body += f"<br>- {html.escape(label(k))}: {html.escape(why)}"
+        upcoming = sorted({e.quarter for e in sc.events})
+        if upcoming:
+            body += ("<br><br><b>Expect the unexpected:</b> something will happen in quarter"
+                     f"{'s' if len(upcoming) > 1 else ''} {', '.join(map(str, upcoming))}.")
+        self.add(UITextBox(body, pygame.Rect(40, 92, w - 80, h - 180), self.manager,
+                           object_id=ObjectID(object_id="#briefing_text")))
+        self.start = self.add(UIButton(pygame.Rect(w - 290, h - 72, 250, 50), "Start playing", self.manager,
+                                       object_id=ObjectID(class_id="@big", object_id="#start")))
+        self.back = self.add(UIButton(pygame.Rect(40, h - 68, 160, 42), "Back", self.manager))
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element is self.start:
+                from game.screens.play import PlayScreen
+
+                self.app.go(PlayScreen(self.app))
+            elif event.ui_element is self.back:
+                from game.screens.picker import PickerScreen
+
+                self.app.go(PickerScreen(self.app))
+        elif event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
+            from game.screens.play import PlayScreen
+
+            self.app.go(PlayScreen(self.app))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(C.BG)

@@ -1,0 +1,138 @@
+"""Debrief: your run beside best practice on the same seed, the mistakes your decisions made,
+the scenario's notes, and buttons to save and export."""
+
+from __future__ import annotations
+
+import html
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UIButton, UILabel, UITextBox
+
+from game import palette as C
+from game.charts import Chart, Series
+from game.screens.base import Screen
+from sim.debrief import best_practice_model, compare, diagnose
+
+
+def _fmt(kind: str, v: float) -> str:
+    if kind == "money":
+        return C.money(v)
+    if kind == "share":
+        return f"{v:.0%}"
+    if kind == "score":
+        return f"{v:.2f}"
+    return f"{v:.0f}"
+
+
+class DebriefScreen(Screen):
+    name = "debrief"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        s = app.session
+        self.session = s
+        self.player = s.model.quarterly_frame()
+        self.best_model = best_practice_model(s.scenario, s.seed, max(1, s.quarter))
+        self.best = self.best_model.quarterly_frame()
+        self.mistakes = diagnose(s.model, s.scenario)
+        self.table = compare(self.player, self.best)
+        self.won = s.scenario.won(self.player)
+        both = self.player[["quarter", "revenue_partner", "partner_net_contribution"]].copy()
+        both["best_partner"] = self.best["revenue_partner"].to_numpy()[: len(both)]
+        both["best_net"] = self.best["partner_net_contribution"].to_numpy()[: len(both)]
+        self.charts = [
+            Chart("Partner revenue: you vs best practice",
+                  [Series("revenue_partner", "you", C.SKY), Series("best_partner", "best", C.ORANGE, dashed=True)],
+                  fmt="money", quarters=max(len(both), 1)),
+            Chart("Program net contribution",
+                  [Series("partner_net_contribution", "you", C.SKY), Series("best_net", "best", C.ORANGE, dashed=True)],
+                  fmt="money", quarters=max(len(both), 1), zero_line=True),
+        ]
+        for c in self.charts:
+            c.set_data(both)
+
+    def build(self) -> None:
+        w, h = self.size
+        s = self.session
+        if s.quarter < s.scenario.quarters:
+            verdict = f"after {s.quarter} of {s.scenario.quarters} quarters"
+        else:
+            verdict = "goal met" if self.won else "goal missed"
+        self.add(UILabel(pygame.Rect(30, 12, w - 60, 40),
+                         f"Debrief - {s.scenario.title} - team {s.team} - {verdict}", self.manager,
+                         object_id=ObjectID(class_id="@heading", object_id="#verdict")))
+        col_w = (w - 90) // 2
+        rows = "".join(
+            f"<b>{html.escape(r.measure)}</b>: {_fmt(r.kind, r.player)} "
+            f"<font color='#E69F00'>(best practice {_fmt(r.kind, r.best)})</font><br>"
+            for r in self.table.itertuples())
+        self.add(UITextBox(f"<b>Your run beside best practice, same world, seed {s.seed}, "
+                           f"{len(self.player)} quarters</b><br>{rows}",
+                           pygame.Rect(30, 60, col_w, 236), self.manager, object_id=ObjectID(object_id="#compare")))
+        if self.mistakes:
+            items = []
+            for m in self.mistakes:
+                qs = m.quarters
+                when = f"Q{qs[0]}" if len(qs) == 1 else f"Q{qs[0]}-Q{qs[-1]} ({len(qs)} quarters)"
+                who = " <i>(imposed by the scenario)</i>" if m.imposed else ""
+                items.append(f"<font color='#F0E442'><b>{m.claim} {html.escape(m.title)}</b></font>{who}, "
+                             f"{when}<br>{html.escape(m.lesson)}<br><font color='#9AD3F5'>In your game: "
+                             f"{html.escape(m.evidence)}</font>")
+            mistakes = "<br><br>".join(items)
+        else:
+            mistakes = "None of the classic mistakes: your levers match what experienced channel leaders do."
+        self.add(UITextBox(f"<b>What your decisions did</b><br><br>{mistakes}",
+                           pygame.Rect(30 + col_w + 30, 60, col_w, h - 80 - 200 - 70), self.manager,
+                           object_id=ObjectID(object_id="#mistakes")))
+        notes = html.escape(s.scenario.debrief.strip()).replace("\n\n", "<br><br>").replace("\n", " ")
+        self.add(UITextBox(f"<b>Notes from the scenario</b><br>{notes or '-'}",
+                           pygame.Rect(30 + col_w + 30, h - 80 - 200, col_w, 200), self.manager,
+                           object_id=ObjectID(object_id="#notes")))
+        y = h - 66
+        self.save_btn = self.add(UIButton(pygame.Rect(30, y, 170, 44), "Save game", self.manager,
+                                          object_id=ObjectID(object_id="#save")))
+        self.export_btn = self.add(UIButton(pygame.Rect(210, y, 200, 44), "Export charts (PNG)", self.manager,
+                                            object_id=ObjectID(object_id="#export")))
+        self.back_btn = self.add(UIButton(pygame.Rect(420, y, 170, 44), "Back to game", self.manager,
+                                          object_id=ObjectID(object_id="#back")))
+        self.title_btn = self.add(UIButton(pygame.Rect(w - 230, y, 200, 44), "New game", self.manager,
+                                           object_id=ObjectID(class_id="@primary", object_id="#title")))
+        self.status = self.add(UILabel(pygame.Rect(600, y + 8, w - 850, 30), "", self.manager,
+                                       object_id=ObjectID(class_id="@small", object_id="#status")))
+
+    def chart_rects(self) -> list[pygame.Rect]:
+        w, h = self.size
+        col_w = (w - 90) // 2
+        top, bottom = 306, h - 80
+        gh = max(60, (bottom - top - 6) // 2)
+        return [pygame.Rect(30, top, col_w, gh), pygame.Rect(30, top + gh + 6, col_w, gh)]
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_s and event.mod & pygame.KMOD_CTRL:
+                self.status.set_text(f"Saved to {self.session.save_as()}")
+            return
+        el = event.ui_element
+        if el is self.save_btn:
+            self.status.set_text(f"Saved to {self.session.save_as()}")
+        elif el is self.export_btn:
+            from game.export import export_charts
+
+            path = self.app.save_dir / f"{self.session.save_path().stem if self.session.save_path() else 'game'}-charts.png"
+            export_charts(self.player, self.best, path, f"{self.session.scenario.title} - team {self.session.team}")
+            self.status.set_text(f"Charts written to {path}")
+        elif el is self.back_btn:
+            from game.screens.play import PlayScreen
+
+            self.app.go(PlayScreen(self.app))
+        elif el is self.title_btn:
+            from game.screens.picker import PickerScreen
+
+            self.app.go(PickerScreen(self.app))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(C.BG)
+        for chart, r in zip(self.charts, self.chart_rects(), strict=True):
+            surface.blit(chart.render(r.size), r.topleft)
