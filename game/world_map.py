@@ -157,7 +157,7 @@ class WorldMap:
             if not allowed:
                 tag += " - closed to partners"
             surface.blit(C.font(15).render(tag, True, C.MUTED), (rect.x + 8, rect.y + 22))
-        for k, (x, y) in self.rep_positions().items():
+        for x, y in self.rep_positions().values():
             pygame.draw.rect(surface, C.DIRECT, (x - 5, y - 5, 10, 10))
         self._draw_partners(surface)
         reps = self.rep_positions()
