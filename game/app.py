@@ -45,6 +45,9 @@ class GameApp:
 
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         pygame.init()
+        from game import palette
+
+        palette.font.cache_clear()   # fonts die with pygame.quit(); a new window needs new ones
         pygame.display.set_caption("partnersim")
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         self.window = pygame.display.set_mode(size, flags)

@@ -204,3 +204,25 @@ def test_batch_run_unchanged() -> None:
     assert row.revenue_total == m.metrics["revenue_total"]
     for col in METRIC_COLUMNS:
         assert col in df.columns
+
+
+def test_conflicts_lost_by_partners_counted() -> None:
+    """Deals partners lose to direct reps are a subset of conflicts, and happen under
+    competing comp (C2)."""
+    m = PartnerProgramModel(seed=3, direct_comp="competing")
+    m.run_quarters(6)
+    d = m.quarterly_frame()
+    assert (d.conflicts_lost_by_partners <= d.conflicts).all()
+    assert d.conflicts_lost_by_partners.sum() > 0
+
+
+def test_docs_cover_every_lever_and_metric() -> None:
+    """docs/model.md names every lever and every metric column (so the docs cannot drift)."""
+    from pathlib import Path
+
+    from sim.metrics import METRIC_COLUMNS
+    from sim.policy import LEVERS
+
+    text = (Path(__file__).parent.parent / "docs" / "model.md").read_text()
+    missing = [n for n in [*LEVERS, *METRIC_COLUMNS] if f"`{n}`" not in text]
+    assert not missing

@@ -159,7 +159,7 @@ class PlayScreen(Screen):
                 continue
             items.append(f"<font color='{_hex(NEWS_KINDS[ev.kind])}'>Q{ev.quarter}</font> {html.escape(ev.cause)}")
             shown += 1
-            if shown >= 40:
+            if shown >= 30:
                 break
         if len(frame):
             row = frame.iloc[-1]
@@ -316,9 +316,8 @@ class PlayScreen(Screen):
             self.end_quarter()
         if s.finished:
             self.auto = False
-        self._news_timer += dt
-        if self._news_timer > 0.3:
-            self._news_timer = 0.0
+        # the feed re-lays out its text (~40 ms), so it refreshes between quarters, not per frame
+        if not s.animating:
             self._refresh_news()
         self.map.rect = self.layout()["map"]
         self.map.update(dt, self.mouse)

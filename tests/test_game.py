@@ -1,0 +1,168 @@
+"""The game, driven headless through real pygame events (SDL dummy driver).
+
+Under the dummy driver the mouse stays at (0, 0), so clicks are posted as mouse events at a
+widget's centre; pygame_gui's own events arrive on the next frame.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pygame  # noqa: E402
+
+from game.app import GameApp  # noqa: E402
+from game.app import main as play_main  # noqa: E402
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    a = GameApp(save_dir=tmp_path / "saves", team="Blue")
+    yield a
+    pygame.quit()
+
+
+def frames(app: GameApp, n: int = 2, dt: float = 1 / 60) -> None:
+    for _ in range(n):
+        app.frame(dt)
+
+
+def click(app: GameApp, element) -> None:
+    """Press and release the left button on `element`, as a player would."""
+    pos = element.rect.center
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    frames(app, 3)
+
+
+def key(app: GameApp, k: int, mod: int = 0) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
+    frames(app, 2)
+
+
+def run_out_quarter(app: GameApp) -> None:
+    """Let the animated quarter finish (big time steps, normal speed)."""
+    for _ in range(40):
+        if not app.session.animating:
+            return
+        app.frame(1.0)
+
+
+def to_play(app: GameApp, scenario_button: str = "#choose_baseline") -> None:
+    assert app.screen.name == "title"
+    click(app, app.screen.new_game)
+    assert app.screen.name == "picker"
+    button = next(b for b in app.screen.choose if scenario_button in b.object_ids)
+    click(app, button)
+    assert app.screen.name == "briefing"
+    click(app, app.screen.start)
+    assert app.screen.name == "play"
+
+
+def test_play_three_quarters_save_load_debrief(app: GameApp, tmp_path: Path) -> None:
+    to_play(app)
+    play = app.screen
+    model = app.session.model
+    # move a slider: one click on its right arrow adds a partner manager
+    slider = play.panel.controls["partner_team_size"]
+    before = app.session.lever_value("partner_team_size")
+    click(app, slider.right_button)
+    assert app.session.lever_value("partner_team_size") == before + 1
+    assert model.policy.partner_team_size == before          # not applied until the quarter starts
+    chart = play.charts[0]
+    blank = pygame.image.tobytes(chart.render((300, 200)), "RGB")
+    for q in range(1, 4):
+        key(app, pygame.K_SPACE)
+        assert app.session.animating
+        run_out_quarter(app)
+        assert app.session.quarter == q
+        if play.popup is not None:   # the baseline has no scheduled events
+            pytest.fail("unexpected pop-up")
+    assert model.policy.partner_team_size == before + 1
+    assert len(model.managers) == before + 1
+    assert pygame.image.tobytes(chart.render((300, 200)), "RGB") != blank   # the chart grew
+    assert len(play.frame) == 3 and play.tiles()[0][1] != "-"
+    # the autosave after each quarter, and Ctrl+S
+    key(app, pygame.K_s, pygame.KMOD_CTRL)
+    saved = app.session.last_save
+    data = json.loads(saved.read_text())
+    assert data["quarters_played"] == 3 and data["decisions"][0]["changes"] == {"partner_team_size": before + 1}
+    # a fresh window resumes the same game, replayed to the same state
+    other = GameApp(save_dir=tmp_path / "other")
+    other.load_game(saved)
+    assert other.screen.name == "play"
+    assert other.session.model.quarterly_frame().equals(model.quarterly_frame())
+    # Esc opens the menu; "Debrief now" reaches the debrief
+    app.go(play)    # back to the first window's screen
+    key(app, pygame.K_ESCAPE)
+    button = next(b for b, action in app.screen.menu_buttons.items() if action == "debrief")
+    click(app, button)
+    assert app.screen.name == "debrief"
+    assert any(m.claim == "C2" for m in app.screen.mistakes)          # competing comp in baseline
+    assert len(app.screen.best) == 3                                  # best practice, same length
+    click(app, app.screen.export_btn)
+    assert list((tmp_path / "saves").glob("*-charts.png"))
+
+
+def test_event_popup_must_be_acknowledged(app: GameApp, tmp_path: Path) -> None:
+    src = Path(__file__).parent.parent / "scenarios" / "baseline.toml"
+    text = src.read_text().replace('name = "baseline"', 'name = "shocked"')
+    text += ('\n[locked]\ndirect_comp = "Sales leadership will not change the comp plan this year."\n'
+             '\n[[events]]\nquarter = 2\nkind = "shock"\nshock = "demand"\nsize = 0.7\nduration = 2\n'
+             'message = "A recession cuts buying demand by 30% for two quarters."\n')
+    path = tmp_path / "shocked.toml"
+    path.write_text(text)
+    from sim.scenario import load_scenario
+
+    app.new_game(load_scenario(path), 1)
+    from game.screens.play import PlayScreen
+
+    app.go(PlayScreen(app))
+    play = app.screen
+    assert "direct_comp" in play.panel.disabled and not play.panel.controls["direct_comp"].is_enabled
+    key(app, pygame.K_SPACE)
+    run_out_quarter(app)
+    assert play.popup is not None and "recession" in play.popup.text_block.html_text
+    key(app, pygame.K_SPACE)                      # blocked until acknowledged
+    assert not app.session.animating and app.session.quarter == 1
+    click(app, play.popup.dismiss_button)
+    assert play.popup is None
+    key(app, pygame.K_SPACE)
+    assert app.session.animating
+
+
+def test_hover_explains_partner_and_drawing_changes_nothing(app: GameApp) -> None:
+    to_play(app)
+    play = app.screen
+    for _ in range(2):
+        key(app, pygame.K_SPACE)
+        run_out_quarter(app)
+    i = next(i for i in play.map.slots if app.session.model.partners.stage[i] not in (0, 5))
+    x, y = play.map.partner_position(i)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(int(x), int(y)), rel=(0, 0), buttons=(0, 0, 0)))
+    frames(app, 1)
+    assert play.map.hovered == i
+    assert play.map.tooltip_lines(i)[0] == app.session.model.partner_agents[i].name
+    state = (app.session.model.steps, app.session.model.quarterly_frame().to_json())
+    for _ in range(3):
+        play.draw(app.window)
+    assert state == (app.session.model.steps, app.session.model.quarterly_frame().to_json())
+
+
+def test_bad_play_arguments_exit_with_one_line(tmp_path: Path, capsys) -> None:
+    assert play_main(["--scenario", "no_such_scenario"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no_such_scenario" in err and "\n" not in err
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "partnersim-save", "version": 1, "scenario": "baseline",
+                               "seed": 0, "decisions": [{"quarter": 1, "changes": {"enablement": 7}}]}))
+    assert play_main(["--load", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(bad) in err and "enablement" in err and "\n" not in err
