@@ -70,7 +70,7 @@ class DebriefScreen(Screen):
             for r in self.table.itertuples())
         self.add(UITextBox(f"<b>Your run beside best practice, same world, seed {s.seed}, "
                            f"{len(self.player)} quarters</b><br>{rows}",
-                           pygame.Rect(30, 60, col_w, 236), self.manager, object_id=ObjectID(object_id="#compare")))
+                           pygame.Rect(30, 60, col_w, 262), self.manager, object_id=ObjectID(object_id="#compare")))
         if self.mistakes:
             items = []
             for m in self.mistakes:
@@ -105,7 +105,7 @@ class DebriefScreen(Screen):
     def chart_rects(self) -> list[pygame.Rect]:
         w, h = self.size
         col_w = (w - 90) // 2
-        top, bottom = 306, h - 80
+        top, bottom = 330, h - 80
         gh = max(60, (bottom - top - 6) // 2)
         return [pygame.Rect(30, top, col_w, gh), pygame.Rect(30, top + gh + 6, col_w, gh)]
 
