@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--team", default=None)
     g.add_argument("--fullscreen", action="store_true")
     g.add_argument("--load", default=None, metavar="SAVE.json")
+    g.add_argument("--save-dir", default=None, help="folder for saves and screenshots")
     return p
 
 
@@ -176,6 +177,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         value = getattr(args, flag)
         if value is not None:
             argv += [f"--{flag}", str(value)]
+    if args.save_dir is not None:
+        argv += ["--save-dir", args.save_dir]
     if args.fullscreen:
         argv.append("--fullscreen")
     return play(argv)
