@@ -52,6 +52,9 @@ class GameApp:
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         self.window = pygame.display.set_mode(size, flags)
         self.manager = pygame_gui.UIManager(self.window.get_size(), str(THEME))
+        # bold at the text-box size (HTML <b>), which the theme itself does not load
+        self.manager.preload_fonts([{"name": "noto_sans", "point_size": size, "style": "bold"}
+                                    for size in (15,)])
         self.clock = pygame.time.Clock()
         self.save_dir = Path(save_dir) if save_dir else Path.cwd() / "partnersim-saves"
         self.team = team or "Team"
