@@ -171,22 +171,20 @@ class GameApp:
         pygame.quit()
 
 
-def _args(argv: list[str] | None) -> argparse.Namespace:
-    from sim.cli import _seed
+def add_play_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `partnersim play` (shared by the console script and `python -m game`)."""
+    from sim.cli import seed_type
 
-    ap = argparse.ArgumentParser(prog="partnersim play", description="Start the game.")
-    ap.add_argument("--scenario", default=None, help="scenario name or path to a .toml file")
-    ap.add_argument("--seed", type=_seed, default=None, help="world seed (default: the scenario's)")
-    ap.add_argument("--team", default=None, help="team name shown on screen and in the save")
-    ap.add_argument("--fullscreen", action="store_true", help="start in full screen (F11 toggles)")
-    ap.add_argument("--load", default=None, metavar="SAVE.json", help="resume a saved game")
-    ap.add_argument("--save-dir", default=None, help="folder for saves and screenshots")
-    return ap.parse_args(argv)
+    parser.add_argument("--scenario", default=None, help="scenario name or path to a .toml file")
+    parser.add_argument("--seed", type=seed_type, default=None, help="world seed (default: the scenario's)")
+    parser.add_argument("--team", default=None, help="team name shown on screen and in the save")
+    parser.add_argument("--fullscreen", action="store_true", help="start in full screen (F11 toggles)")
+    parser.add_argument("--load", default=None, metavar="SAVE.json", help="resume a saved game")
+    parser.add_argument("--save-dir", default=None, help="folder for saves, screenshots and charts")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of `partnersim play`: check inputs, then open the window."""
-    args = _args(argv)
+def play(args: argparse.Namespace) -> int:
+    """Check the inputs, then open the window and run the game until it closes."""
     # check inputs before opening a window, so a typo gets one line, not a blank screen
     scenario = record = None
     if args.load:
@@ -221,6 +219,19 @@ def main(argv: list[str] | None = None) -> int:
         app.go(BriefingScreen(app))
     app.run()
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`partnersim play` on its own: parse the play options and start the game."""
+    from sim.cli import CliError, _Parser
+
+    parser = _Parser(prog="partnersim play", description="Start the game.")
+    add_play_arguments(parser)
+    try:
+        return play(parser.parse_args(argv))
+    except CliError as e:
+        print(f"partnersim: error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

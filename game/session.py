@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.model import PartnerProgramModel
 from sim.policy import LEVERS
-from sim.savegame import GameRecord, load_game, new_model, replay
+from sim.savegame import Decision, GameRecord, load_game, new_model, replay
 from sim.scenario import Scenario
 
 WEEKS = 13
@@ -149,7 +149,7 @@ class GameSession:
     def _record_to_save(self) -> GameRecord:
         """The record plus the choices made for the coming quarter, so nothing is lost."""
         rec = GameRecord(self.record.scenario, self.record.seed, self.record.team,
-                         [type(d)(d.quarter, dict(d.changes)) for d in self.record.decisions],
+                         [Decision(d.quarter, dict(d.changes)) for d in self.record.decisions],
                          self.record.quarters_played)
         if self.pending and not self.animating:
             rec.decide(self.quarter + 1, self.pending)

@@ -1,4 +1,4 @@
-"""partnersim's command line: run a scenario, list scenarios and levers, start the game.
+"""partnersim's command line: run a scenario, list scenarios and levers (the game adds `play`).
 
 Every bad input ends in one line, `partnersim: error: ...`, naming the thing and what is
 allowed, and a non-zero exit; never a traceback.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,28 +42,29 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(message)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
+def _whole_number(low: int):
+    """An argparse type: a whole number of at least `low`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} must be at least {low}")
+        return value
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} must be 0 or more")
-    return value
+_positive_int = _whole_number(1)
+_seed = _whole_number(0)
+seed_type = _seed   # public: the game's `play` command parses --seed the same way
+
+# Extra subcommands from outside `sim` (the game adds `play`): name -> (help, add_arguments, handler).
+Extra = dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one subcommand per job."""
+def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per job (plus `extra` ones)."""
     p = _Parser(prog="partnersim", description="A partner-program simulation: model, CLI and game.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -83,14 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("levers", help="list every lever with its range and help",
                    description="Every lever, grouped, with allowed values, default and meaning.")
 
-    g = sub.add_parser("play", help="start the game (needs a display)",
-                       description="Start the pygame front end.")
-    g.add_argument("--scenario", default=None)
-    g.add_argument("--seed", type=_seed, default=None)
-    g.add_argument("--team", default=None)
-    g.add_argument("--fullscreen", action="store_true")
-    g.add_argument("--load", default=None, metavar="SAVE.json")
-    g.add_argument("--save-dir", default=None, help="folder for saves and screenshots")
+    for name, (help_text, add_arguments, _) in (extra or {}).items():
+        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
     return p
 
 
@@ -169,31 +165,18 @@ def cmd_levers(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_play(args: argparse.Namespace) -> int:
-    from game.app import main as play
-
-    argv: list[str] = []
-    for flag in ("scenario", "seed", "team", "load"):
-        value = getattr(args, flag)
-        if value is not None:
-            argv += [f"--{flag}", str(value)]
-    if args.save_dir is not None:
-        argv += ["--save-dir", args.save_dir]
-    if args.fullscreen:
-        argv.append("--fullscreen")
-    return play(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `partnersim` console script."""
-    parser = build_parser()
+def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
+    """The `partnersim` command: `run`, `scenarios`, `levers`, and any `extra` subcommands
+    (the console script passes the game's `play`; `sim` itself never imports the game)."""
+    parser = build_parser(extra)
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             return 2
-        handler = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers,
-                   "play": cmd_play}[args.command]
+        handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers}
+        handlers.update({name: spec[2] for name, spec in (extra or {}).items()})
+        handler = handlers[args.command]
         return handler(args)
     except (CliError, PolicyError, WorldError, ScenarioError, ValueError, OSError) as exc:
         message = str(exc).replace("\n", "; ")

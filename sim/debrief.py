@@ -38,6 +38,8 @@ class _Rule:
     applies: Callable[[dict[str, Any]], bool]
     lesson: str
     evidence: Callable[[pd.DataFrame], str]
+    # quarters judged from the metrics instead of the levers (e.g. partners per manager)
+    in_metrics: Callable[[pd.DataFrame], pd.Series] | None = None
 
 
 def _sum(df: pd.DataFrame, col: str) -> float:
@@ -72,10 +74,11 @@ RULES: tuple[_Rule, ...] = (
           "signs, so it fails and seems to prove the doubters right.",
           lambda d: f"support level {d['support_level'].mean():.0%} of what partners needed"),
     _Rule("C3", "Too many partners per manager", ("partner_team_size", "recruits_per_quarter"),
-          lambda p: False,   # judged from metrics below, not from levers alone
+          lambda p: False,
           "Past about 8-10 partners per manager, attention per partner thins out and "
           "activation falls.",
-          lambda d: f"up to {d['partners_per_manager'].max():.0f} partners per manager"),
+          lambda d: f"up to {d['partners_per_manager'].max():.0f} partners per manager",
+          in_metrics=lambda d: d.partners_per_manager > 12),
     _Rule("C5", "No repeatable sales process", ("sales_playbook",),
           lambda p: p["sales_playbook"] < 0.35,
           "Without a step-by-step playbook partner sellers improvise, fail, and get blamed.",
@@ -159,8 +162,8 @@ def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> li
     locked = scenario.locked if scenario else {}
     out: list[Mistake] = []
     for rule in RULES:
-        if rule.title == "Too many partners per manager":
-            qs = tuple(int(q) for q in frame.loc[frame.partners_per_manager > 12, "quarter"])
+        if rule.in_metrics is not None:
+            qs = tuple(int(q) for q in frame.loc[rule.in_metrics(frame), "quarter"])
         else:
             qs = tuple(q for q, pol in enumerate(history, start=1) if rule.applies(pol))
         if not qs:

@@ -14,7 +14,7 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISP
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True,
                           env=env or ENV, timeout=120)
 
 
@@ -95,3 +95,12 @@ def test_play_without_display_says_so() -> None:
     assert res.returncode == 2
     assert "no display" in res.stderr and "partnersim run" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_sim_never_imports_pygame_or_game() -> None:
+    """`sim` runs without a display: none of its modules pull in pygame or the game."""
+    code = ("import sys, sim.cli, sim.api, sim.savegame, sim.debrief, sim.facts, sim.model; "
+            "bad = [m for m in sys.modules if m == 'pygame' or m == 'game' or m.startswith(('pygame.', 'game.'))]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
