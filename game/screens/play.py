@@ -54,7 +54,6 @@ class PlayScreen(Screen):
         self.toast = ("", 0.0)
         self.mouse: tuple[int, int] | None = None
         self._news_seen = -1
-        self._news_timer = 0.0
         self._popup_shown_for = -1
         self.panel: PolicyPanel | None = None
         self._take_frame()
