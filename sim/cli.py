@@ -78,9 +78,16 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
                    help="override a lever (repeatable); see `partnersim levers`")
     r.add_argument("--out", help="write all metrics to FILE.csv, FILE.parquet or FILE.json")
 
-    s = sub.add_parser("scenarios", help="list scenarios, or check a scenario file",
-                       description="List bundled scenarios with their titles.")
+    s = sub.add_parser("scenarios", help="list scenarios, validate a file, or check what they teach",
+                       description="List bundled scenarios with their titles; --validate FILE reports every "
+                                   "problem in a scenario file; --check plays each scenario as given and "
+                                   "with its recommended fix over many seeds and prints the win rates.")
     s.add_argument("--validate", metavar="FILE", help="report every problem in a scenario file")
+    s.add_argument("--check", nargs="*", metavar="SCENARIO",
+                   help="win rate as given and with the fix, for the named scenarios (default: all bundled)")
+    s.add_argument("--seeds", type=_positive_int, default=20, help="seeds per scenario for --check (default 20)")
+    s.add_argument("--workers", type=_positive_int, default=None,
+                   help="processes for --check (default: all cores)")
 
     sub.add_parser("levers", help="list every lever with its range and help",
                    description="Every lever, grouped, with allowed values, default and meaning.")
@@ -146,10 +153,37 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.validate}: ok")
         return 0
+    if args.check is not None:
+        return check_scenarios(args.check, args.seeds, args.workers)
     rows = list_scenarios()
     width = max((len(s.name) for s in rows), default=4)
     for s in rows:
         print(f"{s.name:<{width}}  {s.difficulty:<6}  {s.title}")
+    return 0
+
+
+def check_scenarios(names: list[str], seeds: int, workers: int | None) -> int:
+    """Print the --check table; exit 1 if a scenario does not teach what it claims."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sim.playtest import check_scenario, check_table
+    from sim.scenario import list_scenarios, load_scenario
+
+    scenarios = [load_scenario(n) for n in names] if names else list_scenarios()
+    workers = min(workers or os.cpu_count() or 1, len(scenarios))
+    print(f"playing {len(scenarios)} scenario(s) x {seeds} seeds, as given and with the fix "
+          f"({workers} process{'es' if workers != 1 else ''})...", file=sys.stderr)
+    if workers == 1:
+        results = [check_scenario(sc, range(seeds)) for sc in scenarios]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(check_scenario, scenarios, [range(seeds)] * len(scenarios)))
+    print(check_table(results))
+    failing = [r.name for r in results if not r.teaches]
+    if failing:
+        print(f"\n{len(failing)} scenario(s) do not teach what they claim: {', '.join(failing)}")
+        return 1
     return 0
 
 

@@ -39,17 +39,118 @@ TOP_KEYS: dict[str, str] = {
     "locked": "table: lever = \"reason shown to the player\"",
     "win": "table: the win condition",
     "events": "array of tables [[events]]",
+    "fix": "table: the fix the debrief recommends (summary = \"...\" and [fix.levers])",
+    "reference": "boolean: true if the starting policy is itself the answer (best_practice)",
+}
+FIX_KEYS: dict[str, str] = {
+    "summary": "string: the fix in one or two sentences, shown in the debrief",
+    "levers": "table: lever = value, the player's changes (unlocked levers only)",
 }
 REQUIRED_KEYS = ("name", "title", "briefing")
-WIN_KEYS: dict[str, tuple[str, Any, Any]] = {
-    "at_quarter": ("int", 1, 40),
-    "min_partner_share": ("float", 0.0, 1.0),
-    "min_partners_active": ("int", 0, 10_000),
-    "min_revenue_partner": ("float", 0.0, 1e12),
-    "min_cumulative_net_contribution": ("float", -1e12, 1e12),
-    "max_conflicts": ("int", 0, 1_000_000),
-    "no_program_cut": ("bool", None, None),
-}
+@dataclass(frozen=True)
+class WinCondition:
+    """One clause of a win condition: a key in a scenario's [win] table.
+
+    Attributes:
+        key: The key in [win].
+        kind: "int", "float", "money" (a float in USD) or "bool".
+        low: Smallest allowed value.
+        high: Largest allowed value.
+        metric: The quarterly metric it reads.
+        over: "quarter" (the at_quarter row), "max" or "sum" (all quarters up to at_quarter),
+            or "year" (the four quarters ending at at_quarter; `metric` is "numerator/denominator").
+        at_least: True: the value must be >= the target; False: <=.
+        words: The goal in plain words, with {v} for the target.
+    """
+
+    key: str
+    kind: str
+    low: float
+    high: float
+    metric: str
+    over: str
+    at_least: bool
+    words: str
+
+    def actual(self, frame: Any, q: int) -> float:
+        """The value this clause judges, read off a quarterly frame up to quarter `q`."""
+        upto = frame[frame["quarter"] <= q]
+        if self.over == "year":
+            num, den = self.metric.split("/")
+            year = upto[upto["quarter"] > q - 4]
+            total = float(year[den].sum())
+            return float(year[num].sum()) / total if total > 0 else 0.0
+        if self.over == "max":
+            return float(upto[self.metric].max())
+        if self.over == "sum":
+            return float(upto[self.metric].sum())
+        return float(upto[upto["quarter"] == q][self.metric].iloc[0])
+
+    def met(self, value: float, target: Any) -> bool:
+        if self.kind == "bool":
+            return (not target) or value == 0
+        return value >= target if self.at_least else value <= target
+
+    def describe(self, target: Any) -> str:
+        return self.words.format(v=_show(self.kind, target, self.metric))
+
+    def show(self, value: float) -> str:
+        return _show(self.kind, value, self.metric)
+
+
+def _show(kind: str, v: Any, metric: str = "") -> str:
+    if kind == "money":
+        return f"${v / 1e6:,.2f}M" if abs(v) >= 1e6 else f"${v / 1e3:,.0f}k"
+    if "share" in metric or "/" in metric:   # shares and mindshare read as percentages
+        return f"{v:.0%}"
+    if kind == "float":
+        return f"{v:.2f}"
+    return f"{v:.0f}" if isinstance(v, (int, float)) else str(v)
+
+
+WIN_CONDITIONS: dict[str, WinCondition] = {c.key: c for c in (
+    WinCondition("min_partner_share", "float", 0.0, 1.0, "partner_share", "quarter", True,
+                 "partners bring at least {v} of revenue"),
+    WinCondition("min_partner_share_year", "float", 0.0, 1.0, "revenue_partner/revenue_total", "year", True,
+                 "partners bring at least {v} of revenue over the last four quarters"),
+    WinCondition("min_partners_active", "int", 0, 10_000, "partners_active", "quarter", True,
+                 "at least {v} active partners"),
+    WinCondition("min_partners_productive", "int", 0, 10_000, "partners_productive", "quarter", True,
+                 "at least {v} partners with a won deal in the last four quarters"),
+    WinCondition("min_revenue_partner", "money", 0.0, 1e12, "revenue_partner", "quarter", True,
+                 "partner revenue of at least {v} in the quarter"),
+    WinCondition("min_revenue_total", "money", 0.0, 1e12, "revenue_total", "quarter", True,
+                 "total revenue of at least {v} in the quarter"),
+    WinCondition("min_cumulative_net_contribution", "money", -1e12, 1e12, "cumulative_net_contribution",
+                 "quarter", True, "a cumulative program net contribution of at least {v}"),
+    WinCondition("min_partner_satisfaction", "float", 0.0, 1.0, "partner_satisfaction_mean", "quarter", True,
+                 "mean partner satisfaction of at least {v}"),
+    WinCondition("min_partner_capability", "float", 0.0, 1.0, "partner_capability_mean", "quarter", True,
+                 "mean partner selling capability of at least {v}"),
+    WinCondition("min_partner_mindshare", "float", 0.0, 1.0, "partner_mindshare_mean", "quarter", True,
+                 "partners give you at least {v} of their selling effort on average"),
+    WinCondition("max_conflicts", "int", 0, 1_000_000, "conflicts", "max", False,
+                 "never more than {v} conflicts in a quarter"),
+    WinCondition("max_partners_churned", "int", 0, 1_000_000, "partners_churned", "sum", False,
+                 "no more than {v} partners lost in all"),
+    WinCondition("no_program_cut", "bool", 0, 1, "program_cut", "quarter", True,
+                 "the program still funded"),
+)}
+WIN_KEYS: tuple[str, ...] = ("at_quarter", *WIN_CONDITIONS)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """How one game did against one clause of the win condition."""
+
+    key: str
+    goal: str        # the clause in words
+    target: Any
+    actual: float
+    shown: str       # the actual value, formatted
+    met: bool
+
+
 EVENT_KEYS = ("quarter", "kind", "message", "changes", "shock", "size", "duration")
 
 
@@ -71,6 +172,9 @@ class Scenario:
     locked: dict[str, str] = field(default_factory=dict)
     win: dict[str, Any] = field(default_factory=dict)
     events: tuple[ScheduledEvent, ...] = ()
+    fix: dict[str, Any] = field(default_factory=dict)
+    fix_summary: str = ""
+    reference: bool = False
     path: str = ""
 
     def model_kwargs(self, **levers: Any) -> dict[str, Any]:
@@ -79,24 +183,39 @@ class Scenario:
         pol = self.policy.replace(**levers) if levers else self.policy
         return {**self.world.as_dict(), **pol.as_dict(), "events": self.events}
 
+    @property
+    def at_quarter(self) -> int:
+        """The quarter the win condition is judged at."""
+        return int(self.win.get("at_quarter", self.quarters))
+
+    def judge(self, frame: Any) -> list[Clause]:
+        """Each clause of the win condition against a quarterly frame (empty: no goal, or
+        the frame does not reach the judged quarter)."""
+        q = self.at_quarter
+        if not self.win or frame.empty or int(frame["quarter"].max()) < q:
+            return []
+        out = []
+        for key, target in self.win.items():
+            if key not in WIN_CONDITIONS:
+                continue
+            cond = WIN_CONDITIONS[key]
+            value = cond.actual(frame, q)
+            out.append(Clause(key, cond.describe(target), target, value, cond.show(value),
+                              cond.met(value, target)))
+        return out
+
     def won(self, frame: Any) -> bool:
-        """Whether a quarterly frame meets this scenario's win condition."""
-        if not self.win:
-            return False
-        q = int(self.win.get("at_quarter", self.quarters))
-        rows = frame[frame["quarter"] == q]
-        if rows.empty:
-            return False
-        row = rows.iloc[0]
-        checks = {
-            "min_partner_share": lambda v: row["partner_share"] >= v,
-            "min_partners_active": lambda v: row["partners_active"] >= v,
-            "min_revenue_partner": lambda v: row["revenue_partner"] >= v,
-            "min_cumulative_net_contribution": lambda v: row["cumulative_net_contribution"] >= v,
-            "max_conflicts": lambda v: frame[frame["quarter"] <= q]["conflicts"].max() <= v,
-            "no_program_cut": lambda v: (not v) or int(row["program_cut"]) == 0,
-        }
-        return all(checks[k](v) for k, v in self.win.items() if k in checks)
+        """Whether a quarterly frame meets every clause of this scenario's win condition."""
+        clauses = self.judge(frame)
+        return bool(clauses) and all(c.met for c in clauses)
+
+    def goal_text(self) -> str:
+        """The win condition in plain words, as the briefing shows it."""
+        parts = [WIN_CONDITIONS[k].describe(v) for k, v in self.win.items() if k in WIN_CONDITIONS
+                 and not (WIN_CONDITIONS[k].kind == "bool" and not v)]
+        if not parts:
+            return "No fixed goal: explore."
+        return f"By quarter {self.at_quarter}: " + "; ".join(parts) + "."
 
 
 def scenarios_dir() -> Path:
@@ -211,13 +330,21 @@ def _parse(path: Path) -> tuple[Scenario | None, list[str]]:
     locked = _locked(raw.get("locked", {}), bad)
     win = _win(raw.get("win", {}), bad)
     events = _events(raw.get("events", []), bad)
+    fix, fix_summary = _fix(raw.get("fix", {}), locked, bad)
+    reference = raw.get("reference", False)
+    if not isinstance(reference, bool):
+        bad("reference", f"{reference!r} is not allowed (allowed: true | false)")
+        reference = False
+    if win and "at_quarter" in win and win["at_quarter"] > quarters:
+        bad("win.at_quarter", f"{win['at_quarter']} is after the game ends (allowed: 1 to quarters = {quarters})")
 
     if problems:
         return None, problems
     return Scenario(
         name=name, title=title, briefing=briefing, difficulty=difficulty, teaches=teaches,
         claims=tuple(claims), debrief=debrief, quarters=quarters, seed=seed, world=world,
-        policy=policy, locked=locked, win=win, events=events, path=str(path),
+        policy=policy, locked=locked, win=win, events=events, fix=fix, fix_summary=fix_summary,
+        reference=reference, path=str(path),
     ), problems
 
 
@@ -281,7 +408,11 @@ def _win(value: Any, bad) -> dict[str, Any]:
         if k not in WIN_KEYS:
             bad(f"win.{k}", f"unknown key (allowed: {', '.join(WIN_KEYS)})")
             continue
-        kind, low, high = WIN_KEYS[k]
+        if k == "at_quarter":
+            kind, low, high = "int", 1, 40
+        else:
+            cond = WIN_CONDITIONS[k]
+            kind, low, high = cond.kind, cond.low, cond.high
         if kind == "bool":
             if not isinstance(v, bool):
                 bad(f"win.{k}", f"{v!r} is not allowed (allowed: true | false)")
@@ -289,10 +420,43 @@ def _win(value: Any, bad) -> dict[str, Any]:
         elif isinstance(v, bool) or not isinstance(v, (int, float)) or (kind == "int" and not float(v).is_integer()) \
                 or not low <= v <= high:
             word = "integer" if kind == "int" else "number"
-            bad(f"win.{k}", f"{v!r} is not allowed (allowed: {word} from {low} to {high})")
+            bad(f"win.{k}", f"{v!r} is not allowed (allowed: {word} from {_fmt(low)} to {_fmt(high)})")
             continue
         out[k] = v
     return out
+
+
+def _fmt(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else str(x)
+
+
+def _fix(value: Any, locked: dict[str, str], bad) -> tuple[dict[str, Any], str]:
+    table = _table(value, "fix", bad)
+    for k in table:
+        if k not in FIX_KEYS:
+            bad(f"fix.{k}", f"unknown key (allowed: {', '.join(FIX_KEYS)})")
+    if not table:
+        return {}, ""
+    summary = table.get("summary", "")
+    if not isinstance(summary, str) or not summary.strip():
+        bad("fix.summary", f"missing or empty (allowed: {FIX_KEYS['summary']})")
+        summary = ""
+    levers = table.get("levers", {})
+    if not isinstance(levers, dict) or not levers:
+        bad("fix.levers", f"missing or empty (allowed: {FIX_KEYS['levers']})")
+        return {}, summary
+    out: dict[str, Any] = {}
+    for k, v in levers.items():
+        if k not in LEVERS:
+            bad(f"fix.levers.{k}", f"unknown lever (levers: {', '.join(LEVERS)})")
+        elif k in locked:
+            bad(f"fix.levers.{k}", "is locked in this scenario (allowed: levers the player may change)")
+        else:
+            try:
+                out[k] = LEVERS[k].check(v)
+            except ValueError:
+                bad(f"fix.levers.{k}", f"{v!r} is not allowed (allowed: {LEVERS[k].allowed()})")
+    return out, summary
 
 
 def _events(value: Any, bad) -> tuple[ScheduledEvent, ...]:

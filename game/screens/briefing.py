@@ -14,27 +14,6 @@ from game.policy_panel import label
 from game.screens.base import Screen
 
 
-def goal_text(win: dict) -> str:
-    """The scenario's win condition in plain words."""
-    parts = []
-    if "min_partner_share" in win:
-        parts.append(f"partners bring at least {win['min_partner_share']:.0%} of revenue")
-    if "min_partners_active" in win:
-        parts.append(f"at least {win['min_partners_active']} active partners")
-    if "min_revenue_partner" in win:
-        parts.append(f"partner revenue of at least {C.money(win['min_revenue_partner'])} in the quarter")
-    if "min_cumulative_net_contribution" in win:
-        parts.append(f"a cumulative program net contribution of at least "
-                     f"{C.money(win['min_cumulative_net_contribution'])}")
-    if "max_conflicts" in win:
-        parts.append(f"never more than {win['max_conflicts']} conflicts in a quarter")
-    if win.get("no_program_cut"):
-        parts.append("the program still funded")
-    if not parts:
-        return "No fixed goal: explore."
-    return f"By quarter {win.get('at_quarter', '?')}: " + "; ".join(parts) + "."
-
-
 class BriefingScreen(Screen):
     name = "briefing"
 
@@ -50,7 +29,7 @@ class BriefingScreen(Screen):
         body = "<br>".join(html.escape(p.strip()).replace("\n", " ")
                            for p in sc.briefing.strip().split("\n\n"))
         body = body.replace("<br>", "<br><br>")
-        body += f"<br><br><b>Goal.</b> {html.escape(goal_text(sc.win))}"
+        body += f"<br><br><b>Goal.</b> {html.escape(sc.goal_text())}"
         if sc.locked:
             body += "<br><br><b>Locked by the scenario:</b>"
             for k, why in sc.locked.items():
