@@ -23,28 +23,32 @@ from sim.model import PartnerProgramModel
 from sim.scenario import Scenario
 
 
-def play_as_given(scenario: Scenario, seed: int) -> pd.DataFrame:
-    """The quarterly frame of a game in which the player changes nothing."""
-    model = PartnerProgramModel(seed=seed, **scenario.model_kwargs())
-    model.run_quarters(scenario.quarters)
-    return model.quarterly_frame()
-
-
-def play_fix(scenario: Scenario, seed: int) -> pd.DataFrame:
-    """The quarterly frame of a game played with the scenario's recommended fix.
+def play(scenario: Scenario, seed: int, fix: bool = False) -> PartnerProgramModel:
+    """Play a whole scenario headless: as given (the player changes nothing) or with its fix.
 
     Raises:
-        ValueError: the scenario has no fix.
+        ValueError: `fix` is asked for and the scenario has none.
     """
-    if not scenario.fix:
+    if fix and not scenario.fix:
         raise ValueError(f"scenario '{scenario.name}' has no [fix] to play")
     model = PartnerProgramModel(seed=seed, **scenario.model_kwargs())
     for _ in range(scenario.quarters):
-        drifted = {k: v for k, v in scenario.fix.items() if getattr(model.policy, k) != v}
-        if drifted:
-            model.set_policy(**drifted)
+        if fix:
+            drifted = {k: v for k, v in scenario.fix.items() if getattr(model.policy, k) != v}
+            if drifted:
+                model.set_policy(**drifted)
         model.run_quarters(1)
-    return model.quarterly_frame()
+    return model
+
+
+def play_as_given(scenario: Scenario, seed: int) -> pd.DataFrame:
+    """The quarterly frame of a game in which the player changes nothing."""
+    return play(scenario, seed).quarterly_frame()
+
+
+def play_fix(scenario: Scenario, seed: int) -> pd.DataFrame:
+    """The quarterly frame of a game played with the scenario's recommended fix."""
+    return play(scenario, seed, fix=True).quarterly_frame()
 
 
 @dataclass(frozen=True)
