@@ -14,7 +14,7 @@ from pathlib import Path
 
 def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
                size: tuple[int, int] = (1280, 720), quarters: int = 4) -> list[Path]:
-    """Walk title -> picker -> briefing -> play (after `quarters` quarters) -> debrief."""
+    """Walk title -> picker -> briefing -> play (after `quarters` quarters) -> debrief (at the end)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
@@ -65,6 +65,13 @@ def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
     shot("play", frames=1)
     while app.session.animating:
         app.frame(0.5, events=[])
+    play.speed = "instant"            # finish the game: the debrief judges the goal at the end
+    while not app.session.finished:
+        play.end_quarter()
+        app.frame(1 / 60, events=[])
+        if play.popup is not None:
+            play.popup.kill()
+            play.popup = None
     app.go(DebriefScreen(app))
     shot("debrief")
     pygame.quit()

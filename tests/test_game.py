@@ -6,6 +6,7 @@ widget's centre; pygame_gui's own events arrive on the next frame.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from pathlib import Path
@@ -19,6 +20,7 @@ import pygame  # noqa: E402
 
 from game.app import GameApp  # noqa: E402
 from game.app import main as play_main  # noqa: E402
+from sim.scenario import list_scenarios  # noqa: E402
 
 
 @pytest.fixture
@@ -55,12 +57,17 @@ def run_out_quarter(app: GameApp) -> None:
         app.frame(1.0)
 
 
-def to_play(app: GameApp, scenario_button: str = "#choose_baseline") -> None:
+def to_play(app: GameApp, name: str = "baseline") -> None:
+    """Title -> picker (select `name` in the library list) -> briefing -> play."""
     assert app.screen.name == "title"
     click(app, app.screen.new_game)
-    assert app.screen.name == "picker"
-    button = next(b for b in app.screen.choose if scenario_button in b.object_ids)
-    click(app, button)
+    picker = app.screen
+    assert picker.name == "picker"
+    text = next(t for t, sc in picker.entries.items() if sc.name == name)
+    item = next(i for i in picker.library.item_list if i["text"] == text)
+    click(app, item["button_element"])
+    assert picker.selected.name == name and picker.selected.title in picker.card.html_text
+    click(app, picker.play)
     assert app.screen.name == "briefing"
     click(app, app.screen.start)
     assert app.screen.name == "play"
@@ -114,7 +121,7 @@ def test_play_three_quarters_save_load_debrief(app: GameApp, tmp_path: Path) -> 
 def test_event_popup_must_be_acknowledged(app: GameApp, tmp_path: Path) -> None:
     src = Path(__file__).parent.parent / "scenarios" / "baseline.toml"
     text = src.read_text().replace('name = "baseline"', 'name = "shocked"')
-    text += ('\n[locked]\ndirect_comp = "Sales leadership will not change the comp plan this year."\n'
+    text += ('\n[locked]\npartner_regions = "Sales leadership will not open the home regions this year."\n'
              '\n[[events]]\nquarter = 2\nkind = "shock"\nshock = "demand"\nsize = 0.7\nduration = 2\n'
              'message = "A recession cuts buying demand by 30% for two quarters."\n')
     path = tmp_path / "shocked.toml"
@@ -126,7 +133,7 @@ def test_event_popup_must_be_acknowledged(app: GameApp, tmp_path: Path) -> None:
 
     app.go(PlayScreen(app))
     play = app.screen
-    assert "direct_comp" in play.panel.disabled and not play.panel.controls["direct_comp"].is_enabled
+    assert "partner_regions" in play.panel.disabled and not play.panel.controls["partner_regions"].is_enabled
     key(app, pygame.K_SPACE)
     run_out_quarter(app)
     assert play.popup is not None and "recession" in play.popup.text_block.html_text
@@ -166,3 +173,28 @@ def test_bad_play_arguments_exit_with_one_line(tmp_path: Path, capsys) -> None:
     assert play_main(["--load", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert str(bad) in err and "enablement" in err and "\n" not in err
+
+
+@pytest.mark.parametrize("name", [s.name for s in list_scenarios()])
+def test_every_scenario_plays_to_the_end_and_shows_its_events(app: GameApp, name: str) -> None:
+    """Title to debrief for every scenario: each scheduled event pops up in the quarter
+    before it fires, is acknowledged, and reaches the news feed's event log."""
+    to_play(app, name)
+    play = app.screen
+    sc = app.session.scenario
+    shown: list[str] = []
+    while not app.session.finished:
+        key(app, pygame.K_SPACE)
+        run_out_quarter(app)
+        if play.popup is not None:
+            shown.append(play.popup.text_block.html_text)
+            click(app, play.popup.dismiss_button)
+            assert play.popup is None
+    assert app.session.quarter == sc.quarters == 12
+    for ev in sc.events:
+        assert any(html.escape(ev.message) in text for text in shown), ev.message
+    logged = [e.cause for e in app.session.model.event_log if e.kind == "scenario_event"]
+    assert sorted(logged) == sorted(e.message for e in sc.events)
+    key(app, pygame.K_SPACE)                       # the last End quarter opens the debrief
+    assert app.screen.name == "debrief"
+    assert app.screen.clauses and app.screen.won == sc.won(app.session.model.quarterly_frame())

@@ -39,6 +39,7 @@ class DebriefScreen(Screen):
         self.mistakes = diagnose(s.model, s.scenario)
         self.table = compare(self.player, self.best)
         self.won = s.scenario.won(self.player)
+        self.clauses = s.scenario.judge(self.player)     # empty until the judged quarter is played
         both = self.player[["quarter", "revenue_partner", "partner_net_contribution"]].copy()
         both["best_partner"] = self.best["revenue_partner"].to_numpy()[: len(both)]
         both["best_net"] = self.best["partner_net_contribution"].to_numpy()[: len(both)]
@@ -83,11 +84,15 @@ class DebriefScreen(Screen):
             mistakes = "<br><br>".join(items)
         else:
             mistakes = "None of the classic mistakes: your levers match what experienced channel leaders do."
-        self.add(UITextBox(f"<b>What your decisions did</b><br><br>{mistakes}",
+        self.add(UITextBox(f"{self.goal_html()}<br><br><b>What your decisions did</b><br><br>{mistakes}",
                            pygame.Rect(30 + col_w + 30, 60, col_w, h - 80 - 200 - 70), self.manager,
                            object_id=ObjectID(object_id="#mistakes")))
         notes = html.escape(s.scenario.debrief.strip()).replace("\n\n", "<br><br>").replace("\n", " ")
-        self.add(UITextBox(f"<b>Notes from the scenario</b><br>{notes or '-'}",
+        fix = s.scenario.fix_summary.strip()
+        if fix:
+            fix = (f"<font color='#56B4E9'><b>The fix this scenario recommends:</b></font> "
+                   f"{html.escape(' '.join(fix.split()))}<br><br>")
+        self.add(UITextBox(f"{fix}<b>Notes from the scenario</b><br>{notes or '-'}",
                            pygame.Rect(30 + col_w + 30, h - 80 - 200, col_w, 200), self.manager,
                            object_id=ObjectID(object_id="#notes")))
         y = h - 66
@@ -101,6 +106,20 @@ class DebriefScreen(Screen):
                                            object_id=ObjectID(class_id="@primary", object_id="#title")))
         self.status = self.add(UILabel(pygame.Rect(600, y + 8, w - 850, 30), "", self.manager,
                                        object_id=ObjectID(class_id="@small", object_id="#status")))
+
+    def goal_html(self) -> str:
+        """The goal, clause by clause: met or missed, with what this game reached."""
+        sc = self.session.scenario
+        if not self.clauses:
+            return f"<b>The goal</b> (judged at quarter {sc.at_quarter})<br>{html.escape(sc.goal_text())}"
+        lines = []
+        for c in self.clauses:
+            mark = ("<font color='#009E73'><b>met</b></font>" if c.met
+                    else "<font color='#D55E00'><b>missed</b></font>")
+            value = "" if c.key == "no_program_cut" else f" (you: {html.escape(c.shown)})"
+            lines.append(f"{mark}: {html.escape(c.goal)}{value}")
+        head = "goal met" if self.won else "goal missed"
+        return f"<b>The goal at quarter {sc.at_quarter}: {head}</b><br>" + "<br>".join(lines)
 
     def chart_rects(self) -> list[pygame.Rect]:
         w, h = self.size

@@ -1,17 +1,51 @@
-"""Scenario picker: a card per scenario (title, difficulty, what it teaches), team and seed."""
+"""Scenario picker: the library as a list (easy first), the chosen scenario's card beside
+it (what it teaches, the situation, the goal, what is locked), team and seed, then Play.
+
+A list scales to however many scenarios a trainer adds; the card shows the details that
+would not fit on a grid of cards.
+"""
 
 from __future__ import annotations
+
+import html
 
 import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
-from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine
 
 from game import palette as C
+from game.policy_panel import label
 from game.screens.base import Screen
-from sim.scenario import Scenario, list_scenarios
+from sim.scenario import DIFFICULTIES, Scenario, list_scenarios
 
 DIFFICULTY_MARK = {"easy": "*", "medium": "**", "hard": "***"}
+
+
+def library_order(scenarios: list[Scenario]) -> list[Scenario]:
+    """Teaching order: the baseline first, then by difficulty, then by title."""
+    rank = {d: i for i, d in enumerate(DIFFICULTIES)}
+    return sorted(scenarios, key=lambda s: (s.name != "baseline", rank.get(s.difficulty, 9), s.title))
+
+
+def card_html(sc: Scenario) -> str:
+    """The chosen scenario's card, as pygame_gui HTML."""
+    paragraphs = [p.strip().replace("\n", " ") for p in sc.briefing.strip().split("\n\n") if p.strip()]
+    parts = [f"<font color='#F0E442' size=5><b>{html.escape(sc.title)}</b></font>",
+             f"<font color='#9AD3F5'>{sc.difficulty} {DIFFICULTY_MARK.get(sc.difficulty, '')}   "
+             f"{sc.quarters} quarters   claims {', '.join(sc.claims) or '-'}</font>"]
+    if sc.teaches:
+        parts.append(f"<b>Lesson.</b> {html.escape(sc.teaches)}")
+    parts.append(f"<b>Goal.</b> {html.escape(sc.goal_text())}")
+    facts = []
+    if sc.locked:
+        facts.append("<b>Locked:</b> " + ", ".join(html.escape(label(k)) for k in sc.locked) + ".")
+    if sc.events:
+        qs = sorted({e.quarter for e in sc.events})
+        facts.append(f"<b>Scheduled news</b> in quarter{'s' if len(qs) > 1 else ''} {', '.join(map(str, qs))}.")
+    parts.append(" ".join(facts))
+    parts.append("<b>The situation.</b> " + "<br><br>".join(html.escape(p) for p in paragraphs))
+    return "<br><br>".join(p for p in parts if p)
 
 
 class PickerScreen(Screen):
@@ -19,8 +53,14 @@ class PickerScreen(Screen):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        self.scenarios: list[Scenario] = list_scenarios()
-        self.choose: dict[object, Scenario] = {}
+        self.scenarios: list[Scenario] = library_order(list_scenarios())
+        self.entries: dict[str, Scenario] = {}
+        for sc in self.scenarios:
+            text = f"{sc.title}   {DIFFICULTY_MARK.get(sc.difficulty, '')}"
+            if text in self.entries:           # two scenarios with one title: tell them apart
+                text = f"{text} ({sc.name})"
+            self.entries[text] = sc
+        self.selected: Scenario | None = self.scenarios[0] if self.scenarios else None
 
     def build(self) -> None:
         w, h = self.size
@@ -38,31 +78,41 @@ class PickerScreen(Screen):
         self.seed.set_tooltip("Same seed, same world: every team in a class faces the same market. "
                               "Empty: the scenario's own seed.")
         self.back = self.add(UIButton(pygame.Rect(w - 90, 18, 70, 34), "Back", self.manager))
-        cols = 3 if w >= 1100 else 2
-        gap = 20
-        cw = (w - 60 - gap * (cols - 1)) // cols
-        ch = 250
-        self.choose = {}
-        for k, sc in enumerate(self.scenarios):
-            row, col = divmod(k, cols)
-            x, y = 30 + col * (cw + gap), 70 + row * (ch + gap)
-            card = self.add(UIPanel(pygame.Rect(x, y, cw, ch), manager=self.manager,
-                                    object_id=ObjectID(class_id="@card")))
-            UILabel(pygame.Rect(12, 8, cw - 24, 30), sc.title, self.manager, container=card,
-                    object_id=ObjectID(class_id="@heading"))
-            UILabel(pygame.Rect(12, 38, cw - 24, 22),
-                    f"{sc.difficulty} {DIFFICULTY_MARK.get(sc.difficulty, '')}   {sc.quarters} quarters   "
-                    f"claims {', '.join(sc.claims) or '-'}", self.manager, container=card,
-                    object_id=ObjectID(class_id="@small"))
-            UITextBox(sc.teaches or sc.briefing.strip().split("\n")[0], pygame.Rect(8, 62, cw - 20, ch - 118),
-                      self.manager, container=card)
-            btn = UIButton(pygame.Rect(12, ch - 50, cw - 28, 38), f"Play '{sc.name}'", self.manager,
-                           container=card, object_id=ObjectID(class_id="@primary", object_id=f"#choose_{sc.name}"))
-            self.choose[btn] = sc
+        list_w = min(440, w // 3)
+        current = next((t for t, sc in self.entries.items() if sc is self.selected), None)
+        self.library = self.add(UISelectionList(
+            pygame.Rect(30, 70, list_w, h - 100), list(self.entries), self.manager,
+            allow_double_clicks=True, default_selection=current,
+            object_id=ObjectID(object_id="#library")))
+        x = 30 + list_w + 20
+        self.card = self.add(UITextBox(card_html(self.selected) if self.selected else "No scenarios found.",
+                                       pygame.Rect(x, 70, w - x - 30, h - 160), self.manager,
+                                       object_id=ObjectID(object_id="#card")))
+        self.play = self.add(UIButton(pygame.Rect(w - 280, h - 78, 250, 50), "Play this scenario", self.manager,
+                                      object_id=ObjectID(class_id="@big", object_id="#play")))
+        self.play.set_tooltip("Double-click a scenario in the list to play it at once.")
+        if self.selected is None:
+            self.play.disable()
+
+    def select(self, sc: Scenario) -> None:
+        """Show a scenario's card (the list's selection follows)."""
+        self.selected = sc
+        self.card.set_text(card_html(sc))
 
     def _seed(self, sc: Scenario) -> int:
         text = self.seed.get_text().strip()
         return int(text) if text.isdigit() else sc.seed
+
+    def start(self) -> None:
+        """Start the selected scenario with the team and seed typed in."""
+        sc = self.selected
+        if sc is None:
+            return
+        self.app.team = self.team.get_text().strip() or "Team"
+        from game.screens.briefing import BriefingScreen
+
+        self.app.new_game(sc, self._seed(sc))
+        self.app.go(BriefingScreen(self.app))
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
@@ -70,13 +120,16 @@ class PickerScreen(Screen):
                 from game.screens.title import TitleScreen
 
                 self.app.go(TitleScreen(self.app))
-            elif event.ui_element in self.choose:
-                sc = self.choose[event.ui_element]
-                self.app.team = self.team.get_text().strip() or "Team"
-                from game.screens.briefing import BriefingScreen
-
-                self.app.new_game(sc, self._seed(sc))
-                self.app.go(BriefingScreen(self.app))
+            elif event.ui_element is self.play:
+                self.start()
+        elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.library:
+            if event.text in self.entries:
+                self.select(self.entries[event.text])
+        elif event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION \
+                and event.ui_element is self.library:
+            if event.text in self.entries:
+                self.select(self.entries[event.text])
+                self.start()
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(C.BG)
