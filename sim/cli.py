@@ -1,4 +1,5 @@
-"""partnersim's command line: run a scenario, list scenarios and levers (the game adds `play`).
+"""partnersim's command line: run a scenario, list and check scenarios, list levers, compare
+saved games (the game adds `play`).
 
 Every bad input ends in one line, `partnersim: error: ...`, naming the thing and what is
 allowed, and a non-zero exit; never a traceback.
@@ -89,6 +90,14 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_positive_int, default=None,
                    help="processes for --check (default: all cores)")
 
+    c = sub.add_parser("compare", help="replay teams' saved games and compare them",
+                       description="Replay every saved game in the files and folders given (a workshop's "
+                                   "collected partnersim-saves folders), judge each against its scenario's "
+                                   "goal and print one row per team, best-practice revenue beside it.")
+    c.add_argument("paths", nargs="+", metavar="SAVE_OR_FOLDER", help="save-game .json files or folders of them")
+    c.add_argument("--out", help="also write the table to FILE.csv, FILE.parquet or FILE.json")
+    c.add_argument("--chart", metavar="FILE.png", help="also draw partner revenue per team per quarter")
+
     sub.add_parser("levers", help="list every lever with its range and help",
                    description="Every lever, grouped, with allowed values, default and meaning.")
 
@@ -100,12 +109,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.api import run
 
-    out = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix.lower() not in OUT_FORMATS:
-            raise CliError(f"--out {out}: unknown format '{out.suffix}' (allowed: {', '.join(OUT_FORMATS)})")
-        if not out.parent.exists():
-            raise CliError(f"--out {out}: folder '{out.parent}' does not exist")
+    out = _out_path("--out", args.out, OUT_FORMATS)
     levers: dict[str, Any] = {}
     for text in args.sets:
         name, value = parse_assignment(text)
@@ -187,6 +191,36 @@ def check_scenarios(names: list[str], seeds: int, workers: int | None) -> int:
     return 0
 
 
+def _out_path(flag: str, text: str | None, allowed: tuple[str, ...]) -> Path | None:
+    if not text:
+        return None
+    out = Path(text)
+    if out.suffix.lower() not in allowed:
+        raise CliError(f"{flag} {out}: unknown format '{out.suffix}' (allowed: {', '.join(allowed)})")
+    if not out.parent.exists():
+        raise CliError(f"{flag} {out}: folder '{out.parent}' does not exist")
+    return out
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare_saves, format_comparison, plot_comparison
+
+    out = _out_path("--out", args.out, OUT_FORMATS)
+    chart = _out_path("--chart", args.chart, (".png",))
+    df, problems, frames = compare_saves(args.paths)
+    print(format_comparison(df))
+    if out is not None and not df.empty:
+        write_frame(df, out)
+        print(f"\nwrote {len(df)} games to {out}")
+    if chart is not None and not df.empty:
+        print(f"chart written to {plot_comparison(df, frames, chart)}")
+    for line in problems:
+        print(f"partnersim: skipped {line}", file=sys.stderr)
+    if df.empty:
+        return 2 if not problems else 1
+    return 1 if problems else 0
+
+
 def cmd_levers(args: argparse.Namespace) -> int:
     for group in LEVER_GROUPS:
         print(f"[{group}]")
@@ -208,7 +242,7 @@ def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers}
+        handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers, "compare": cmd_compare}
         handlers.update({name: spec[2] for name, spec in (extra or {}).items()})
         handler = handlers[args.command]
         return handler(args)

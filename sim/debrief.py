@@ -160,6 +160,7 @@ def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> li
         return []
     frame = model.quarterly_frame()
     locked = scenario.locked if scenario else {}
+    events = scenario.events if scenario else ()
     out: list[Mistake] = []
     for rule in RULES:
         if rule.in_metrics is not None:
@@ -168,8 +169,11 @@ def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> li
             qs = tuple(q for q, pol in enumerate(history, start=1) if rule.applies(pol))
         if not qs:
             continue
-        out.append(Mistake(rule.claim, rule.title, qs, rule.lesson, rule.evidence(frame),
-                           imposed=all(lv in locked for lv in rule.levers)))
+        # a scheduled policy event sets its levers for the quarter it fires in: the player
+        # could only answer from the next quarter on
+        pressed = {e.quarter for e in events if e.kind == "policy" and set(dict(e.changes)) & set(rule.levers)}
+        imposed = all(lv in locked for lv in rule.levers) or (rule.in_metrics is None and set(qs) <= pressed)
+        out.append(Mistake(rule.claim, rule.title, qs, rule.lesson, rule.evidence(frame), imposed=imposed))
     out.sort(key=lambda m: (m.imposed, -len(m.quarters)))
     return out
 
