@@ -68,7 +68,8 @@ def test_locked_lever_in_save_is_refused(tmp_path: Path) -> None:
     src = Path(__file__).parent.parent / "scenarios" / "baseline.toml"
     scen = tmp_path / "locked.toml"
     scen.write_text(src.read_text().replace('name = "baseline"', 'name = "locked"')
-                    + '\n[locked]\ndirect_comp = "not this year"\n')
-    path = _write(tmp_path, scenario="locked.toml")
+                    + '\n[locked]\npartner_regions = "not this year"\n')
+    path = _write(tmp_path, scenario="locked.toml",
+                  decisions=[{"quarter": 1, "changes": {"partner_regions": "new_markets_only"}}])
     with pytest.raises(SaveGameError, match="locks the lever"):
         load_game(path)
