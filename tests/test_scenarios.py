@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +30,12 @@ CLAIMS = {f"C{i}" for i in range(1, 21)}   # partnering-claims.md: C1-C20
 def test_library_is_complete() -> None:
     names = {s.name for s in list_scenarios()}
     assert set(LIBRARY) <= names
+
+
+def test_facilitator_guide_covers_every_scenario() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "facilitator.md").read_text()
+    for sc in list_scenarios():
+        assert f"### `{sc.name}`: {sc.title}" in guide, sc.name
 
 
 @pytest.mark.parametrize("name", LIBRARY)
