@@ -100,7 +100,8 @@ class WinCondition:
 
 def _show(kind: str, v: Any, metric: str = "") -> str:
     if kind == "money":
-        return f"${v / 1e6:,.2f}M" if abs(v) >= 1e6 else f"${v / 1e3:,.0f}k"
+        sign = "-" if v < 0 else ""
+        return f"{sign}${abs(v) / 1e6:,.2f}M" if abs(v) >= 1e6 else f"{sign}${abs(v) / 1e3:,.0f}k"
     if "share" in metric or "/" in metric:   # shares and mindshare read as percentages
         return f"{v:.0%}"
     if kind == "float":

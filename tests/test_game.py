@@ -145,6 +145,21 @@ def test_event_popup_must_be_acknowledged(app: GameApp, tmp_path: Path) -> None:
     assert app.session.animating
 
 
+def test_first_quarter_news_pops_up_when_play_starts(app: GameApp, tmp_path: Path) -> None:
+    src = Path(__file__).parent.parent / "scenarios" / "baseline.toml"
+    path = tmp_path / "early.toml"
+    path.write_text(src.read_text().replace('name = "baseline"', 'name = "early"') +
+                    '\n[[events]]\nquarter = 1\nkind = "shock"\nshock = "reputation"\nsize = -0.2\n'
+                    'message = "An analyst calls your partner program an afterthought."\n')
+    from game.screens.play import PlayScreen
+    from sim.scenario import load_scenario
+
+    app.new_game(load_scenario(path), 0)
+    app.go(PlayScreen(app))
+    frames(app, 2)
+    assert app.screen.popup is not None and "afterthought" in app.screen.popup.text_block.html_text
+
+
 def test_hover_explains_partner_and_drawing_changes_nothing(app: GameApp) -> None:
     to_play(app)
     play = app.screen

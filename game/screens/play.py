@@ -93,6 +93,8 @@ class PlayScreen(Screen):
         self._news_seen = -1
         self._refresh_controls()
         self._refresh_news(force=True)
+        if self.popup is None:
+            self._show_upcoming()       # news for the first quarter (or the next, on resuming)
 
     def layout(self) -> dict[str, pygame.Rect]:
         """Rectangles of what this screen draws itself."""
