@@ -90,6 +90,30 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_positive_int, default=None,
                    help="processes for --check (default: all cores)")
 
+    w = sub.add_parser("sweep", help="run a policy sweep from a spec file (resumable)",
+                       description="Run every design point of a sweep spec at every seed on all local cores "
+                                   "(or a Dask cluster), streaming one row per run per quarter to a Parquet folder.")
+    w.add_argument("spec", metavar="SPEC.toml", help="the sweep spec (see docs/research.md)")
+    w.add_argument("--workers", type=_positive_int, default=None, help="local worker processes (default: all cores)")
+    w.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler instead")
+    w.add_argument("--out", default="results.parquet", help="results folder (default results.parquet)")
+    w.add_argument("--resume", action="store_true", help="continue a sweep: skip runs already in --out")
+    w.add_argument("--quiet", action="store_true", help="no progress bar")
+    w.add_argument("--chunk", type=_positive_int, default=None,
+                   help="runs per task (default: about half a second of work each)")
+
+    a = sub.add_parser("analyze", help="summarise sweep results: means with CIs, lever ranking, plots",
+                       description="Per-design-point means with 95%% confidence intervals across seeds, the "
+                                   "levers ranked by effect on an outcome (Sobol or Morris indices when the "
+                                   "design supports them), and PNG plots.")
+    a.add_argument("results", metavar="RESULTS", help="a results folder written by `partnersim sweep`")
+    a.add_argument("--outcome", default=None, help="metric to analyse (default: the spec's, else revenue_partner)")
+    a.add_argument("--quarter", type=_positive_int, default=None,
+                   help="quarter the outcome is read at (default: the last; the outcome is summed over "
+                        "the last four quarters for flows such as revenue)")
+    a.add_argument("--plots", metavar="FOLDER", default=None, help="folder for the PNG plots (default: RESULTS-plots)")
+    a.add_argument("--pair", nargs=2, metavar=("LEVER", "LEVER"), help="the two levers of the interaction heat-map")
+
     c = sub.add_parser("compare", help="replay teams' saved games and compare them",
                        description="Replay every saved game in the files and folders given (a workshop's "
                                    "collected partnersim-saves folders), judge each against its scenario's "
@@ -221,6 +245,42 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.sweep import SpecError, load_spec, run_sweep
+
+    try:
+        spec = load_spec(args.spec)
+    except SpecError as exc:
+        for line in str(exc).splitlines():
+            print(line, file=sys.stderr)
+        return 2
+    if args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise CliError("--scheduler needs Dask: pip install 'partnersim[dask]'") from None
+    try:
+        counts = run_sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler,
+                           resume=args.resume, quiet=args.quiet, chunk=args.chunk)
+    except FileExistsError as exc:
+        raise CliError(str(exc)) from None
+    rate = counts["runs"] / counts["seconds"] if counts["seconds"] else 0.0
+    print(f"{counts['total']} runs: {counts['runs']} run now ({rate:.1f} runs/s, {counts['chunk']} per task), "
+          f"{counts['skipped']} already on disk, {counts['failed']} failed (see the 'error' column), "
+          f"{counts['restarts']} pool restart(s)")
+    print(f"results in {args.out} (pandas.read_parquet('{args.out}'); then `partnersim analyze {args.out}`)")
+    return 1 if counts["failed"] else 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from sim.sweep.analysis import analyze_results
+
+    report = analyze_results(args.results, outcome=args.outcome, quarter=args.quarter,
+                             plots=args.plots, pair=tuple(args.pair) if args.pair else None)
+    print(report)
+    return 0
+
+
 def cmd_levers(args: argparse.Namespace) -> int:
     for group in LEVER_GROUPS:
         print(f"[{group}]")
@@ -242,7 +302,8 @@ def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers, "compare": cmd_compare}
+        handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers, "compare": cmd_compare,
+                    "sweep": cmd_sweep, "analyze": cmd_analyze}
         handlers.update({name: spec[2] for name, spec in (extra or {}).items()})
         handler = handlers[args.command]
         return handler(args)

@@ -8,6 +8,7 @@ from `sim.sweep.store`, the analysis from `sim.sweep.analysis`.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -47,6 +48,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, workers: int | None = Non
     """
     store = ResultStore(out)
     done = store.prepare(resume)
+    _record_spec(spec, Path(out), resume)
     all_runs = runs(spec)
     todo = [r for r in all_runs if r.run_id not in done]
     started = time.perf_counter()
@@ -88,6 +90,24 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, workers: int | None = Non
     counts["seconds"] = round(time.perf_counter() - started, 2)
     counts["chunk"] = chunk or 0
     return counts
+
+
+def _record_spec(spec: SweepSpec, folder: Path, resume: bool) -> None:
+    """Keep the spec beside the results (analysis reads it); refuse to resume a different sweep."""
+    from sim import __version__
+    from sim.sweep.analysis import SPEC_FILE
+
+    path = folder / SPEC_FILE
+    current = spec.as_dict()
+    if resume and path.exists():
+        stored = json.loads(path.read_text())
+        if stored.get("spec") != json.loads(json.dumps(current)):
+            raise FileExistsError(f"{folder}: holds results of a different sweep spec ({stored.get('source')}); "
+                                  f"resume it with that spec, or choose another --out")
+        return
+    tmp = folder / f".{SPEC_FILE}"
+    tmp.write_text(json.dumps({"source": spec.path, "model_version": __version__, "spec": current}, indent=1))
+    os.replace(tmp, path)
 
 
 def sweep(spec: SweepSpec | dict[str, Any] | str | os.PathLike, out: str | os.PathLike | None = None,

@@ -114,6 +114,25 @@ class SweepSpec:
     def seeds(self) -> range:
         return range(self.seed_start, self.seed_start + self.replications)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The spec in the spec file's shape (`spec_from_dict(spec.as_dict())` gives it back)."""
+        levers: dict[str, Any] = {}
+        for a in self.axes:
+            if a.is_range:
+                levers[a.name] = {"low": a.low, "high": a.high, **({"steps": a.steps} if a.steps else {})}
+            else:
+                levers[a.name] = list(a.values)
+        design: dict[str, Any] = {"method": self.method, "seed": self.design_seed}
+        if self.method != "grid":
+            design["samples"] = self.samples
+        if self.method == "morris":
+            design["levels"] = self.levels
+        if self.method == "sobol":
+            design["second_order"] = self.second_order
+        return {"scenario": self.scenario, "quarters": self.quarters, "replications": self.replications,
+                "seed_start": self.seed_start, "outcome": self.outcome, "design": design,
+                "levers": levers, "fixed": dict(self.fixed)}
+
 
 def load_spec(path: str | os.PathLike) -> SweepSpec:
     """Read and check a spec file.

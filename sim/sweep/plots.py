@@ -1,0 +1,93 @@
+"""The plots `partnersim analyze` writes (matplotlib, PNG): the outcome's distribution per
+lever value, an interaction heat-map of two levers, and quarterly trajectories with bands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def _groups(values: pd.Series) -> pd.Series:
+    if values.nunique() <= 6 or values.dtype == bool or not pd.api.types.is_numeric_dtype(values):
+        return values.astype(str)
+    return pd.qcut(values, 5, duplicates="drop").astype(str)
+
+
+def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, levers: list[str], outcome: str,
+                ranked: list[str], pair: tuple[str, str] | None, folder: Path) -> list[Path]:
+    """Write the three plots; return their paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    merged = runs.merge(points, on="point")
+    out = []
+
+    # 1. distributions per lever value
+    n = len(levers)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.6 * rows), squeeze=False)
+    for ax, lever in zip(axes.flat, ranked, strict=False):
+        groups = _groups(merged[lever])
+        labels = sorted(groups.unique())
+        ax.boxplot([merged.loc[groups == g, outcome] for g in labels], tick_labels=labels, showfliers=False)
+        ax.set_title(lever, fontsize=10)
+        ax.tick_params(axis="x", labelrotation=20, labelsize=8)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(f"{outcome} (mean of the last four quarters) by lever value")
+    fig.tight_layout()
+    out.append(_save(fig, folder / "distributions.png", plt))
+
+    # 2. interaction heat-map
+    if pair:
+        a, b = pair
+        table = merged.assign(_a=_groups(merged[a]), _b=_groups(merged[b])).pivot_table(
+            index="_a", columns="_b", values=outcome, aggfunc="mean")
+        fig, ax = plt.subplots(figsize=(7, 5))
+        im = ax.imshow(table.to_numpy(), cmap="viridis", aspect="auto")
+        ax.set_xticks(range(len(table.columns)), table.columns, rotation=20, fontsize=8)
+        ax.set_yticks(range(len(table.index)), table.index, fontsize=8)
+        ax.set_xlabel(b)
+        ax.set_ylabel(a)
+        for (i, j), v in np.ndenumerate(table.to_numpy()):
+            if not np.isnan(v):
+                ax.text(j, i, f"{v:,.3g}", ha="center", va="center", fontsize=8, color="white")
+        fig.colorbar(im, ax=ax, label=f"mean {outcome}")
+        ax.set_title(f"{a} x {b}: mean {outcome}")
+        fig.tight_layout()
+        out.append(_save(fig, folder / "interaction.png", plt))
+
+    # 3. quarterly trajectories with bands, one line per value of the most influential lever
+    top = ranked[0]
+    ok = df[df["error"] == ""]
+    traj = ok.assign(_g=_groups(ok[top]))
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for i, (g, part) in enumerate(traj.groupby("_g")):
+        by_q = part.groupby("quarter")[outcome]
+        mean, lo, hi = by_q.mean(), by_q.quantile(0.1), by_q.quantile(0.9)
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        ax.plot(mean.index, mean.to_numpy(), color=colour, label=f"{top} = {g}")
+        ax.fill_between(mean.index, lo.to_numpy(), hi.to_numpy(), color=colour, alpha=0.18)
+    ax.set_xlabel("quarter")
+    ax.set_ylabel(outcome)
+    ax.set_title(f"{outcome} per quarter: mean and 10-90% band across runs, by {top}")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out.append(_save(fig, folder / "trajectories.png", plt))
+    return out
+
+
+def _save(fig, path: Path, plt) -> Path:
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
