@@ -151,7 +151,7 @@ def execute(spec: SweepSpec, todo: Sequence[Run], make_executor: Callable[[], Ex
                 # a dead worker breaks the whole pool: every chunk in flight is lost
                 pending.extendleft(reversed(list(in_flight.values())))
                 in_flight.clear()
-                executor.shutdown(wait=False, cancel_futures=True)
+                _shutdown(executor, wait=False)
                 counts["restarts"] += 1
                 if counts["restarts"] > MAX_POOL_RESTARTS:
                     raise RuntimeError(f"workers died {counts['restarts']} times; giving up "
@@ -159,8 +159,17 @@ def execute(spec: SweepSpec, todo: Sequence[Run], make_executor: Callable[[], Ex
                 time.sleep(0.2)
                 executor = make_executor()
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        _shutdown(executor, wait=True)
     return counts
+
+
+def _shutdown(executor: Executor, wait: bool) -> None:
+    """Shut an executor down, cancelling what has not started (Dask's executor takes no
+    `cancel_futures`)."""
+    try:
+        executor.shutdown(wait=wait, cancel_futures=True)
+    except TypeError:
+        executor.shutdown(wait=wait)
 
 
 def _failed(spec: SweepSpec, run: Run, exc: BaseException) -> pd.DataFrame:
