@@ -212,15 +212,20 @@ def test_analyze_ranks_levers_and_draws(tmp_path: Path) -> None:
 
 
 def test_model_runs_under_mesa_batch_run() -> None:
+    import inspect
+
     import mesa
 
     from sim.model import PartnerProgramModel
 
-    params = {"direct_comp": ["neutral", "competing"], "seed": [0]}
-    if "rng" in mesa.batch_run.__code__.co_varnames:           # Mesa 3.5+: seeds through rng
-        params = {"direct_comp": ["neutral", "competing"], "rng": [0]}
-    rows = mesa.batch_run(PartnerProgramModel, params, iterations=1, max_steps=26, number_processes=1,
-                          data_collection_period=-1, display_progress=False)
+    params: dict = {"direct_comp": ["neutral", "competing"]}
+    if "rng" in inspect.signature(mesa.batch_run).parameters:     # Mesa 3.5+: seeds through rng
+        extra: dict = {"rng": [0]}
+    else:                                                          # Mesa 3.3: seed is a parameter
+        params["seed"] = [0]
+        extra = {"iterations": 1}
+    rows = mesa.batch_run(PartnerProgramModel, params, max_steps=26, number_processes=1,
+                          data_collection_period=-1, display_progress=False, **extra)
     df = pd.DataFrame(rows)
     assert len(df) == 2 and set(df["direct_comp"]) == {"neutral", "competing"}
     assert (df["quarter"] == 2).all() and (df["revenue_total"] > 0).all()
