@@ -7,6 +7,8 @@ Public API (names are fixed; the game, scenario files and outside scripts use th
 - `World`: the structural settings of a scenario's market.
 - `Scenario`, `load_scenario(name_or_path)`: scenario files in `scenarios/`.
 - `run(scenario="baseline", seed=0, quarters=12, **levers) -> pandas.DataFrame`.
+- `sweep(spec, out=None, workers=None, scheduler=None, ...) -> pandas.DataFrame`: a policy
+  sweep (`sim.sweeps`), the same as `partnersim sweep`.
 
 Attributes are loaded lazily so `import sim` stays quick and never needs a display.
 """
@@ -32,6 +34,7 @@ _EXPORTS = {
     "list_scenarios": "sim.scenario",
     "run": "sim.api",
     "run_replications": "sim.api",
+    "sweep": "sim.sweeps",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

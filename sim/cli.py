@@ -246,7 +246,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.sweep import SpecError, load_spec, run_sweep
+    from sim.sweeps import SpecError, load_spec, run_sweep
 
     try:
         spec = load_spec(args.spec)
@@ -273,7 +273,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from sim.sweep.analysis import analyze_results
+    from sim.sweeps.analysis import analyze_results
 
     report = analyze_results(args.results, outcome=args.outcome, quarter=args.quarter,
                              plots=args.plots, pair=tuple(args.pair) if args.pair else None)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.sweep import SpecError, load_spec, run_sweep, spec_from_dict, sweep
-from sim.sweep.design import design_points, runs
-from sim.sweep.runner import execute
-from sim.sweep.store import ResultStore
+from sim.sweeps import SpecError, load_spec, run_sweep, spec_from_dict, sweep
+from sim.sweeps.design import design_points, runs
+from sim.sweeps.runner import execute
+from sim.sweeps.store import ResultStore
 
 SMALL = {"scenario": "baseline", "quarters": 4, "replications": 2,
          "levers": {"direct_comp": ["neutral", "competing"], "enablement": {"low": 0.2, "high": 0.8, "steps": 2}}}

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from sim.metrics import METRIC_COLUMNS
-from sim.sweep.spec import SpecError, spec_from_dict
-from sim.sweep.store import ResultStore
+from sim.sweeps.spec import SpecError, spec_from_dict
+from sim.sweeps.store import ResultStore
 
 SPEC_FILE = "sweep-spec.json"
 ID_COLUMNS = ("run_id", "point", "scenario", "seed", "model_version", "quarter", "error")
@@ -86,7 +86,7 @@ def rank_levers(runs: pd.DataFrame, outcome: str, levers: list[str], points: pd.
         if y.isna().any():
             method += f"; {spec.method} indices need every design point (some runs failed)"
         else:
-            from sim.sweep.design import salib_problem, unit_sample
+            from sim.sweeps.design import salib_problem, unit_sample
 
             problem = salib_problem(spec)
             if spec.method == "sobol":
@@ -162,7 +162,7 @@ def analyze_results(folder: str | os.PathLike, outcome: str | None = None, quart
     for p in (pair or ()):
         if p not in levers:
             raise AnalysisError(f"--pair {p!r} is not a lever this sweep varied (varied: {', '.join(levers)})")
-    from sim.sweep.plots import write_plots
+    from sim.sweeps.plots import write_plots
 
     for path in write_plots(df, runs, points, levers, outcome, list(ranking["lever"]), pair, folder_plots):
         lines.append(f"plot: {path}")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.sweep.spec import SweepSpec
+from sim.sweeps.spec import SweepSpec
 
 
 @dataclass(frozen=True)

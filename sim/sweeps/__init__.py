@@ -1,9 +1,9 @@
 """Research sweeps: many policy combinations across seeds, streamed to disk, resumable.
 
 `run_sweep` is what `partnersim sweep` calls; `sweep` is the same from Python and returns
-a DataFrame. The design comes from `sim.sweep.design` (a grid or SALib's samplers), the
-execution from `sim.sweep.runner` (any `concurrent.futures.Executor`), the results folder
-from `sim.sweep.store`, the analysis from `sim.sweep.analysis`.
+a DataFrame. The design comes from `sim.sweeps.design` (a grid or SALib's samplers), the
+execution from `sim.sweeps.runner` (any `concurrent.futures.Executor`), the results folder
+from `sim.sweeps.store`, the analysis from `sim.sweeps.analysis`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.sweep.design import design_points, runs
-from sim.sweep.runner import Job, chunk_size_for, execute, local_executor, run_chunk
-from sim.sweep.spec import SpecError, SweepSpec, load_spec, spec_from_dict
-from sim.sweep.store import ResultStore
+from sim.sweeps.design import design_points, runs
+from sim.sweeps.runner import Job, chunk_size_for, execute, local_executor, run_chunk
+from sim.sweeps.spec import SpecError, SweepSpec, load_spec, spec_from_dict
+from sim.sweeps.store import ResultStore
 
 __all__ = ["SpecError", "SweepSpec", "load_spec", "spec_from_dict", "run_sweep", "sweep", "design_points"]
 
@@ -95,7 +95,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, workers: int | None = Non
 def _record_spec(spec: SweepSpec, folder: Path, resume: bool) -> None:
     """Keep the spec beside the results (analysis reads it); refuse to resume a different sweep."""
     from sim import __version__
-    from sim.sweep.analysis import SPEC_FILE
+    from sim.sweeps.analysis import SPEC_FILE
 
     path = folder / SPEC_FILE
     current = spec.as_dict()

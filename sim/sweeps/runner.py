@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from sim.metrics import METRIC_COLUMNS
-from sim.sweep.design import Run
-from sim.sweep.spec import SweepSpec
+from sim.sweeps.design import Run
+from sim.sweeps.spec import SweepSpec
 
 CHUNK_SECONDS = 0.5
 # metrics named like a lever (partner_team_size: managers actually on the team at quarter end)
