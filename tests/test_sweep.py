@@ -229,3 +229,17 @@ def test_model_runs_under_mesa_batch_run() -> None:
     df = pd.DataFrame(rows)
     assert len(df) == 2 and set(df["direct_comp"]) == {"neutral", "competing"}
     assert (df["quarter"] == 2).all() and (df["revenue_total"] > 0).all()
+
+
+def test_model_runs_under_the_ema_workbench() -> None:
+    ema = pytest.importorskip("ema_workbench")
+    from sim.ema import OUTCOMES, model
+
+    m = model("baseline", quarters=4, levers={"direct_comp": ["neutral", "competing"], "enablement": (0.2, 0.9)})
+    assert {u.name for u in m.uncertainties} == {"seed", "demand", "partner_pool"}
+    with ema.SequentialEvaluator(m) as evaluator:
+        experiments, outcomes = ema.perform_experiments(m, scenarios=3, policies=2, evaluator=evaluator)
+    assert len(experiments) == 6 and set(outcomes) == set(OUTCOMES)
+    assert (outcomes["partner_share_year"] >= 0).all() and (outcomes["partners_active"] > 0).all()
+    with pytest.raises(ValueError, match="unknown lever 'enablemnt'"):
+        model(levers=["enablemnt"])
