@@ -80,6 +80,8 @@ def test_results_identical_on_every_backend(tmp_path: Path) -> None:
     pool = sweep(spec, tmp_path / "pool", workers=2, quiet=True, chunk=1)
     assert len(one) == 8 * 4 and one["run_id"].nunique() == 8 and (one["error"] == "").all()
     pd.testing.assert_frame_equal(one, pool)
+    # the folder is one Parquet dataset to pandas (the spec kept beside it is skipped)
+    assert len(pd.read_parquet(tmp_path / "one")) == len(one)
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                                   dashboard_address=None, processes=True) as cluster:

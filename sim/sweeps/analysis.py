@@ -22,7 +22,7 @@ from sim.metrics import METRIC_COLUMNS
 from sim.sweeps.spec import SpecError, spec_from_dict
 from sim.sweeps.store import ResultStore
 
-SPEC_FILE = "sweep-spec.json"
+SPEC_FILE = "_sweep-spec.json"   # a leading _ : pyarrow and DuckDB skip it when reading the folder
 ID_COLUMNS = ("run_id", "point", "scenario", "seed", "model_version", "quarter", "error")
 
 
@@ -78,7 +78,7 @@ def rank_levers(runs: pd.DataFrame, outcome: str, levers: list[str], points: pd.
         groups = merged.groupby(_binned(merged[lever]).to_numpy())[outcome].mean()
         rows.append({"lever": lever, "eta2": eta_squared(merged, outcome, merged[lever]),
                      "effect_range": float(groups.max() - groups.min()),
-                     "best_value": str(groups.idxmax())})
+                     "highest_at": str(groups.idxmax())})
     table = pd.DataFrame(rows)
     method = "eta^2 (variance explained)"
     if spec is not None and spec.method in ("sobol", "morris"):
@@ -152,7 +152,7 @@ def analyze_results(folder: str | os.PathLike, outcome: str | None = None, quart
     lines = [f"{folder}: {df['run_id'].nunique()} runs ({failed} failed), {len(points)} design points, "
              f"{runs.groupby('point').size().max()} seeds per point, {last} quarters",
              f"outcome: {outcome}, mean over quarters {max(1, q - 3)}-{q}", "",
-             "Design points, best first (mean and 95% confidence interval across seeds):",
+             "Design points, highest mean first (mean and 95% confidence interval across seeds):",
              _fmt(means.head(10)), ""]
     if len(means) > 10:
         lines += ["... worst five:", _fmt(means.tail(5)), ""]

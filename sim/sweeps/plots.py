@@ -58,9 +58,12 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
         ax.set_yticks(range(len(table.index)), table.index, fontsize=8)
         ax.set_xlabel(b)
         ax.set_ylabel(a)
-        for (i, j), v in np.ndenumerate(table.to_numpy()):
+        grid = table.to_numpy()
+        mid = np.nanmin(grid) + 0.5 * (np.nanmax(grid) - np.nanmin(grid))
+        for (i, j), v in np.ndenumerate(grid):
             if not np.isnan(v):
-                ax.text(j, i, f"{v:,.3g}", ha="center", va="center", fontsize=8, color="white")
+                ax.text(j, i, _short(v), ha="center", va="center", fontsize=10,
+                        color="black" if v > mid else "white")
         fig.colorbar(im, ax=ax, label=f"mean {outcome}")
         ax.set_title(f"{a} x {b}: mean {outcome}")
         fig.tight_layout()
@@ -85,6 +88,15 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
     fig.tight_layout()
     out.append(_save(fig, folder / "trajectories.png", plt))
     return out
+
+
+def _short(v: float) -> str:
+    """A number for a heat-map cell: 376k, 1.2M, 0.62."""
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:.2f}M"
+    if abs(v) >= 1e3:
+        return f"{v / 1e3:.0f}k"
+    return f"{v:.3g}"
 
 
 def _save(fig, path: Path, plt) -> Path:
