@@ -245,3 +245,13 @@ def test_model_runs_under_the_ema_workbench() -> None:
     assert (outcomes["partner_share_year"] >= 0).all() and (outcomes["partners_active"] > 0).all()
     with pytest.raises(ValueError, match="unknown lever 'enablemnt'"):
         model(levers=["enablemnt"])
+
+
+def test_analyze_morris_design(tmp_path: Path) -> None:
+    from sim.sweeps.analysis import analyze_results
+
+    spec = {"scenario": "baseline", "quarters": 2, "design": {"method": "morris", "samples": 3},
+            "levers": {"enablement": {"low": 0.1, "high": 0.9}, "direct_comp": ["neutral", "competing"]}}
+    run_sweep(spec_from_dict(spec), tmp_path / "res", workers=1, quiet=True)
+    report = analyze_results(tmp_path / "res", plots=tmp_path / "plots")
+    assert "Morris elementary effects" in report and "mu_star" in report
