@@ -126,11 +126,18 @@ def execute(spec: SweepSpec, todo: Sequence[Run], make_executor: Callable[[], Ex
     in_flight: dict[Any, Job] = {}
     try:
         while pending or in_flight:
+            broken = False
             while pending and len(in_flight) < in_flight_max:
                 job = pending.popleft()
-                in_flight[executor.submit(run_chunk, job)] = job
-            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            broken = False
+                try:
+                    in_flight[executor.submit(run_chunk, job)] = job
+                except BrokenProcessPool:       # the pool noticed a dead worker first
+                    pending.appendleft(job)
+                    broken = True
+                    break
+            done = set()
+            if in_flight and not broken:
+                done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             for fut in done:
                 job = in_flight.pop(fut)
                 try:
