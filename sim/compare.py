@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.debrief import best_practice_model, diagnose
+from sim.metrics import OKABE_ITO, partner_share_over
 from sim.savegame import SaveGameError, load_game, replay
 
 COLUMNS = {
@@ -69,13 +70,11 @@ def summarise_game(path: str | os.PathLike, with_best: bool = True) -> tuple[dic
         row.update(goal="not started")
         return row, frame
     player_mistakes = [m for m in diagnose(model, scenario) if not m.imposed]
-    last4 = frame.tail(4)
-    total = float(last4["revenue_total"].sum())
     finished = record.quarters_played >= scenario.at_quarter
     row.update(
         goal=("met" if scenario.won(frame) else "missed") if finished else "in progress",
         revenue_partner=float(frame["revenue_partner"].sum()),
-        partner_share_year=float(last4["revenue_partner"].sum()) / total if total > 0 else 0.0,
+        partner_share_year=partner_share_over(frame),
         partners_active=int(frame["partners_active"].iloc[-1]),
         partners_churned=int(frame["partners_churned"].sum()),
         conflicts=int(frame["conflicts"].sum()),
@@ -144,9 +143,6 @@ def format_comparison(df: pd.DataFrame) -> str:
         for r in df.itertuples():
             lines.append(f"  {r.team} ({r.scenario}): {r.mistakes if isinstance(r.mistakes, str) and r.mistakes else 'none'}")
     return "\n".join(lines)
-
-
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
 
 def plot_comparison(df: pd.DataFrame, frames: dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:

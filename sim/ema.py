@@ -38,6 +38,7 @@ UNCERTAINTIES: dict[str, tuple[float, float]] = {
 def simulate(scenario: str = "baseline", quarters: int = 12, **values: Any) -> dict[str, float]:
     """One experiment: the scenario's world and policy, overridden by `values` (levers and
     uncertainties), run for `quarters`; returns every outcome in OUTCOMES."""
+    from sim.metrics import partner_share_over
     from sim.model import PartnerProgramModel
     from sim.scenario import load_scenario
 
@@ -51,11 +52,9 @@ def simulate(scenario: str = "baseline", quarters: int = 12, **values: Any) -> d
     m = PartnerProgramModel(seed=seed, **world, **policy, events=sc.events)
     m.run_quarters(quarters)
     f = m.quarterly_frame()
-    last4 = f.tail(4)
-    total = float(last4["revenue_total"].sum())
     return {
-        "partner_share_year": float(last4["revenue_partner"].sum()) / total if total > 0 else 0.0,
-        "revenue_partner_year": float(last4["revenue_partner"].sum()),
+        "partner_share_year": partner_share_over(f),
+        "revenue_partner_year": float(f["revenue_partner"].tail(4).sum()),
         "cumulative_net_contribution": float(f["cumulative_net_contribution"].iloc[-1]),
         "partners_active": float(f["partners_active"].iloc[-1]),
         "partner_satisfaction": float(f["partner_satisfaction_mean"].iloc[-1]),

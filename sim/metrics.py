@@ -62,6 +62,17 @@ METRIC_HELP: dict[str, str] = {
     "program_cut": "1 once the board has cut the partner program, else 0.",
 }
 METRIC_COLUMNS: tuple[str, ...] = tuple(METRIC_HELP)
+# colour-blind-safe colours (Okabe-Ito) for charts `sim` exports; the game's palette matches
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def partner_share_over(frame: Any, quarter: int | None = None, quarters: int = 4) -> float:
+    """Partner revenue / total revenue over the `quarters` quarters ending at `quarter`
+    (default: the frame's last): a year's share, steadier than one quarter's."""
+    q = int(frame["quarter"].max()) if quarter is None else quarter
+    window = frame[(frame["quarter"] <= q) & (frame["quarter"] > q - quarters)]
+    total = float(window["revenue_total"].sum())
+    return float(window["revenue_partner"].sum()) / total if total > 0 else 0.0
 
 
 def top_share(values: np.ndarray, fraction: float) -> float:

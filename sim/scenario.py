@@ -58,7 +58,7 @@ class WinCondition:
         high: Largest allowed value.
         metric: The quarterly metric it reads.
         over: "quarter" (the at_quarter row), "max" or "sum" (all quarters up to at_quarter),
-            or "year" (the four quarters ending at at_quarter; `metric` is "numerator/denominator").
+            or "year" (partner share over the four quarters ending at at_quarter).
         at_least: True: the value must be >= the target; False: <=.
         words: The goal in plain words, with {v} for the target.
     """
@@ -76,10 +76,9 @@ class WinCondition:
         """The value this clause judges, read off a quarterly frame up to quarter `q`."""
         upto = frame[frame["quarter"] <= q]
         if self.over == "year":
-            num, den = self.metric.split("/")
-            year = upto[upto["quarter"] > q - 4]
-            total = float(year[den].sum())
-            return float(year[num].sum()) / total if total > 0 else 0.0
+            from sim.metrics import partner_share_over
+
+            return partner_share_over(frame, q)
         if self.over == "max":
             return float(upto[self.metric].max())
         if self.over == "sum":

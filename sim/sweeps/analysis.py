@@ -51,7 +51,7 @@ def point_means(runs: pd.DataFrame, outcome: str, levers: list[str], points: pd.
     return points[["point", *levers]].merge(out, on="point").sort_values("mean", ascending=False)
 
 
-def _binned(values: pd.Series) -> pd.Series:
+def lever_groups(values: pd.Series) -> pd.Series:
     """A lever's values as groups: themselves if few, quintiles if many (numeric ranges)."""
     if values.nunique() <= 6 or not pd.api.types.is_numeric_dtype(values) or values.dtype == bool:
         return values.astype(str)
@@ -64,7 +64,7 @@ def eta_squared(runs: pd.DataFrame, outcome: str, lever_values: pd.Series) -> fl
     total = float(((y - y.mean()) ** 2).sum())
     if total <= 0:
         return 0.0
-    groups = y.groupby(_binned(lever_values).to_numpy())
+    groups = y.groupby(lever_groups(lever_values).to_numpy())
     between = float(sum(len(g) * (g.mean() - y.mean()) ** 2 for _, g in groups))
     return between / total
 
@@ -75,7 +75,7 @@ def rank_levers(runs: pd.DataFrame, outcome: str, levers: list[str], points: pd.
     merged = runs.merge(points, on="point")
     rows = []
     for lever in levers:
-        groups = merged.groupby(_binned(merged[lever]).to_numpy())[outcome].mean()
+        groups = merged.groupby(lever_groups(merged[lever]).to_numpy())[outcome].mean()
         rows.append({"lever": lever, "eta2": eta_squared(merged, outcome, merged[lever]),
                      "effect_range": float(groups.max() - groups.min()),
                      "highest_at": str(groups.idxmax())})

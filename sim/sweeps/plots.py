@@ -8,13 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-
-
-def _groups(values: pd.Series) -> pd.Series:
-    if values.nunique() <= 6 or values.dtype == bool or not pd.api.types.is_numeric_dtype(values):
-        return values.astype(str)
-    return pd.qcut(values, 5, duplicates="drop").astype(str)
+from sim.metrics import OKABE_ITO
+from sim.sweeps.analysis import lever_groups
 
 
 def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, levers: list[str], outcome: str,
@@ -35,7 +30,7 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.6 * rows), squeeze=False)
     for ax, lever in zip(axes.flat, ranked, strict=False):
-        groups = _groups(merged[lever])
+        groups = lever_groups(merged[lever])
         labels = sorted(groups.unique())
         ax.boxplot([merged.loc[groups == g, outcome] for g in labels], tick_labels=labels, showfliers=False)
         ax.set_title(lever, fontsize=10)
@@ -50,7 +45,7 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
     # 2. interaction heat-map
     if pair:
         a, b = pair
-        table = merged.assign(_a=_groups(merged[a]), _b=_groups(merged[b])).pivot_table(
+        table = merged.assign(_a=lever_groups(merged[a]), _b=lever_groups(merged[b])).pivot_table(
             index="_a", columns="_b", values=outcome, aggfunc="mean")
         fig, ax = plt.subplots(figsize=(7, 5))
         im = ax.imshow(table.to_numpy(), cmap="viridis", aspect="auto")
@@ -72,7 +67,7 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
     # 3. quarterly trajectories with bands, one line per value of the most influential lever
     top = ranked[0]
     ok = df[df["error"] == ""]
-    traj = ok.assign(_g=_groups(ok[top]))
+    traj = ok.assign(_g=lever_groups(ok[top]))
     fig, ax = plt.subplots(figsize=(9, 5))
     for i, (g, part) in enumerate(traj.groupby("_g")):
         by_q = part.groupby("quarter")[outcome]

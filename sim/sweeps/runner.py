@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import os
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
@@ -57,28 +56,33 @@ def _scenario(ref: str):
 
 def simulate(scenario: str, quarters: int, fixed: dict[str, Any], run: Run) -> pd.DataFrame:
     """One run's tidy rows: run id, point, scenario, seed, model version, every lever, every metric."""
-    from sim import __version__
     from sim.model import PartnerProgramModel
 
     sc = _scenario(scenario)
-    levers = {**fixed, **dict(run.levers)}
-    head = {"run_id": run.run_id, "point": run.point, "scenario": sc.name, "seed": run.seed,
-            "model_version": __version__}
-    pol = sc.policy.replace(**levers).as_dict()
+    pol = sc.policy.replace(**{**fixed, **dict(run.levers)}).as_dict()
     try:
         model = PartnerProgramModel(seed=run.seed, **{**sc.world.as_dict(), **pol, "events": sc.events})
         model.run_quarters(quarters)
-        frame = model.quarterly_frame()
-        metrics = frame[list(METRIC_COLUMNS)].astype({c: "float64" for c in METRIC_COLUMNS if c != "quarter"})
-        error = ""
     except Exception as exc:    # recorded, not raised: one bad run must not sink the sweep
-        metrics = pd.DataFrame([{c: np.nan for c in METRIC_COLUMNS}]).astype("float64")
-        metrics["quarter"] = 0
-        error = f"{type(exc).__name__}: {exc} | {traceback.format_exc(limit=3).splitlines()[-1]}"
-    out = pd.DataFrame({**head, **pol}, index=range(len(metrics)))
-    metrics = metrics.rename(columns={c: c + CLASH_SUFFIX for c in metrics.columns if c in pol})
-    out = pd.concat([out, metrics.reset_index(drop=True)], axis=1)
-    out["quarter"] = out["quarter"].astype("int64")
+        return _rows(sc.name, run, pol, None, f"{type(exc).__name__}: {exc}")
+    return _rows(sc.name, run, pol, model.quarterly_frame(), "")
+
+
+def _rows(scenario_name: str, run: Run, pol: dict[str, Any], frame: pd.DataFrame | None,
+          error: str) -> pd.DataFrame:
+    """The tidy rows of a run: one per quarter, or one with empty metrics (quarter 0) for a
+    run that failed with `error`."""
+    from sim import __version__
+
+    if frame is None:
+        metrics = pd.DataFrame([dict.fromkeys(METRIC_COLUMNS, np.nan)])
+    else:
+        metrics = frame[list(METRIC_COLUMNS)]
+    metrics = metrics.astype("float64").rename(columns={c: c + CLASH_SUFFIX for c in METRIC_COLUMNS if c in pol})
+    head = {"run_id": run.run_id, "point": run.point, "scenario": scenario_name, "seed": run.seed,
+            "model_version": __version__, **pol}
+    out = pd.concat([pd.DataFrame(head, index=range(len(metrics))), metrics.reset_index(drop=True)], axis=1)
+    out["quarter"] = out["quarter"].fillna(0).astype("int64")
     out["error"] = error
     return out
 
@@ -181,14 +185,6 @@ def _shutdown(executor: Executor, wait: bool) -> None:
 
 def _failed(spec: SweepSpec, run: Run, exc: BaseException) -> pd.DataFrame:
     """The row recording a run that could not be run at all (its worker failed)."""
-    from sim import __version__
-
     sc = _scenario(spec.scenario)
     pol = sc.policy.replace(**{**spec.fixed, **dict(run.levers)}).as_dict()
-    row = {"run_id": run.run_id, "point": run.point, "scenario": sc.name, "seed": run.seed,
-           "model_version": __version__, **pol,
-           **{c + CLASH_SUFFIX if c in pol else c: np.nan for c in METRIC_COLUMNS}}
-    df = pd.DataFrame([row])
-    df["quarter"] = np.int64(0)
-    df["error"] = f"{type(exc).__name__}: {exc}"
-    return df
+    return _rows(sc.name, run, pol, None, f"{type(exc).__name__}: {exc}")

@@ -165,12 +165,11 @@ def spec_from_dict(raw: dict[str, Any], where: str = "<spec>") -> SweepSpec:
     if not isinstance(scenario, str):
         bad("scenario", f"expected {TOP_KEYS['scenario']}")
     else:
+        looks_like_path = "/" in scenario or scenario.endswith(".toml")
+        if where != "<spec>" and looks_like_path and not Path(scenario).is_absolute():
+            scenario = str((Path(where).parent / scenario).resolve())   # relative to the spec file
         try:
-            ref = scenario
-            if where not in ("<spec>",) and ("/" in scenario or scenario.endswith(".toml")):
-                ref = str(Path(where).parent / scenario) if not Path(scenario).is_absolute() else scenario
-                scenario = ref
-            quarters_default = load_scenario(ref).quarters
+            quarters_default = load_scenario(scenario).quarters
         except ScenarioError as exc:
             bad("scenario", str(exc).splitlines()[0])
 
