@@ -13,8 +13,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from sim.errors import PartnersimError
 
-class PolicyError(ValueError):
+
+class PolicyError(PartnersimError):
     """A lever name or value that is not allowed. The message names both."""
 
 

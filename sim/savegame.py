@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sim.errors import PartnersimError
 from sim.model import PartnerProgramModel
 from sim.policy import LEVERS, PolicyError
 from sim.scenario import Scenario, ScenarioError, load_scenario
@@ -33,7 +34,7 @@ SAVE_KEYS = {
 }
 
 
-class SaveGameError(ValueError):
+class SaveGameError(PartnersimError):
     """A saved game that cannot be loaded; the message names the file and the key."""
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.errors import PartnersimError
 from sim.events import SHOCKS, ScheduledEvent
 from sim.policy import LEVERS, Policy
 from sim.world import WORLD_RANGES, World
 
 
-class ScenarioError(ValueError):
+class ScenarioError(PartnersimError):
     """A scenario that cannot be loaded; the message names the file and the key."""
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sim.errors import PartnersimError
 
-class WorldError(ValueError):
+
+class WorldError(PartnersimError):
     """A world setting that is not allowed. The message names the key and the range."""
 
 

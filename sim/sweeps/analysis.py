@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.errors import PartnersimError
 from sim.metrics import METRIC_COLUMNS
 from sim.sweeps.spec import SpecError, spec_from_dict
 from sim.sweeps.store import ResultStore
@@ -26,7 +27,7 @@ SPEC_FILE = "_sweep-spec.json"   # a leading _ : pyarrow and DuckDB skip it when
 ID_COLUMNS = ("run_id", "point", "scenario", "seed", "model_version", "quarter", "error")
 
 
-class AnalysisError(ValueError):
+class AnalysisError(PartnersimError):
     """Results that cannot be analysed; the message names the folder and what is wrong."""
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.errors import PartnersimError
 from sim.policy import LEVERS
 from sim.scenario import ScenarioError, load_scenario
 
@@ -53,7 +54,7 @@ DESIGN_KEYS: dict[str, str] = {
 }
 
 
-class SpecError(ValueError):
+class SpecError(PartnersimError):
     """A sweep spec that cannot be used; the message lists every problem."""
 
 
