@@ -17,16 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.model import PartnerProgramModel  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 
 def time_run(scale: float, quarters: int, seed: int) -> tuple[float, int]:
     """Seconds for one run and the agent-steps it made (agents x weeks)."""
     sc = load_scenario("baseline")
-    kwargs = {**sc.model_kwargs(), "world_scale": scale}
     start = time.perf_counter()
-    model = PartnerProgramModel(seed=seed, **kwargs)
+    model = sc.build_model(seed, world_scale=scale)
     model.run_quarters(quarters)
     elapsed = time.perf_counter() - start
     return elapsed, len(model.agents) * model.steps

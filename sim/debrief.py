@@ -182,9 +182,7 @@ def best_practice_model(scenario: Scenario, seed: int, quarters: int) -> Partner
     """The same world and seed run under the best-practice program (shocks kept, the
     scenario's own policy changes dropped: this is what a well-run program would do)."""
     best = load_scenario("best_practice")
-    shocks = tuple(e for e in scenario.events if e.kind == "shock")
-    model = PartnerProgramModel(seed=seed, **scenario.world.as_dict(), **best.policy.as_dict(),
-                                events=shocks)
+    model = scenario.build_model(seed, policy_events=False, **best.policy.as_dict())
     model.run_quarters(quarters)
     return model
 

@@ -39,17 +39,14 @@ def simulate(scenario: str = "baseline", quarters: int = 12, **values: Any) -> d
     """One experiment: the scenario's world and policy, overridden by `values` (levers and
     uncertainties), run for `quarters`; returns every outcome in OUTCOMES."""
     from sim.metrics import partner_share_over
-    from sim.model import PartnerProgramModel
     from sim.scenario import load_scenario
 
     sc = load_scenario(scenario)
     seed = int(values.pop("seed", sc.seed))
-    world = {**sc.world.as_dict(), **{k: values.pop(k) for k in list(values) if k in sc.world.as_dict()}}
-    if "partner_pool" in world:
-        world["partner_pool"] = int(round(world["partner_pool"]))
-    levers = {k: (bool(v) if LEVERS[k].kind == "bool" else v) for k, v in values.items()}
-    policy = sc.policy.replace(**levers).as_dict()
-    m = PartnerProgramModel(seed=seed, **world, **policy, events=sc.events)
+    if "partner_pool" in values:
+        values["partner_pool"] = int(round(values["partner_pool"]))
+    overrides = {k: (bool(v) if k in LEVERS and LEVERS[k].kind == "bool" else v) for k, v in values.items()}
+    m = sc.build_model(seed, **overrides)
     m.run_quarters(quarters)
     f = m.quarterly_frame()
     return {

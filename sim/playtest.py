@@ -31,7 +31,7 @@ def play(scenario: Scenario, seed: int, fix: bool = False) -> PartnerProgramMode
     """
     if fix and not scenario.fix:
         raise ValueError(f"scenario '{scenario.name}' has no [fix] to play")
-    model = PartnerProgramModel(seed=seed, **scenario.model_kwargs())
+    model = scenario.build_model(seed)
     for _ in range(scenario.quarters):
         if fix:
             drifted = {k: v for k, v in scenario.fix.items() if getattr(model.policy, k) != v}

@@ -13,7 +13,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from sim import units
 from sim.errors import PartnersimError
+from sim.params import MANAGER_SPAN
 
 
 class PolicyError(PartnersimError):
@@ -34,6 +36,13 @@ class Lever:
         low: Inclusive minimum for numeric levers.
         high: Inclusive maximum for numeric levers.
         claims: The claims (C1-C20) this lever triggers.
+        label: The name a manager reads in the game, the browser and charts.
+        unit: How a value reads (`sim.units.UNITS`): "money", "share", "count", "score",
+            "quarters"; "text" for choices and switches.
+        ui_high: The slider's top in the game's panel, where players need less than `high`
+            (a scenario or a researcher may still set up to `high`).
+        step: The slider's step.
+        zero: What a zero value means in words (e.g. "never cut"), if it is special.
     """
 
     name: str
@@ -45,6 +54,28 @@ class Lever:
     low: float | None = None
     high: float | None = None
     claims: tuple[str, ...] = ()
+    label: str = ""
+    unit: str = "text"
+    ui_high: float | None = None
+    step: float | None = None
+    zero: str = ""
+
+    @property
+    def ui_range(self) -> tuple[float, float, float]:
+        """(low, high, step) of the game's slider for a numeric lever."""
+        step = self.step if self.step is not None else (1 if self.kind == "int" else 0.05)
+        high = self.ui_high if self.ui_high is not None else self.high
+        return float(self.low or 0.0), float(high if high is not None else 1.0), step
+
+    def fmt(self, value: Any) -> str:
+        """A value of this lever as a player reads it."""
+        if self.kind == "bool":
+            return "on" if value else "off"
+        if self.kind == "choice":
+            return str(value).replace("_", " ")
+        if self.zero and value == 0:
+            return self.zero
+        return units.fmt(self.unit, value)
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and listings."""
@@ -116,79 +147,102 @@ LEVERS: dict[str, Lever] = {
         # Direct sales
         _L("partner_regions", "choice", "all",
            "Where partners may sell: every region, or only new markets the direct team does not cover.",
-           "direct sales", choices=("all", "new_markets_only"), claims=("C4",)),
+           "direct sales", choices=("all", "new_markets_only"), claims=("C4",),
+           label="Where partners may sell"),
         _L("deal_registration", "bool", True,
            "Partners can register an opportunity and be protected from direct reps on it.",
-           "direct sales", claims=("C2",)),
+           "direct sales", claims=("C2",),
+           label="Deal registration"),
         _L("direct_comp", "choice", "competing",
            "Direct reps paid only on their own deals (competing) or also on partner deals in their territory (neutral).",
-           "direct sales", choices=("neutral", "competing"), claims=("C2", "C1")),
+           "direct sales", choices=("neutral", "competing"), claims=("C2", "C1"),
+           label="Direct reps' comp plan"),
         _L("direct_takeover", "bool", False,
            "Management moves accounts that partners opened to the direct team once they are customers.",
-           "direct sales", claims=("C1",)),
+           "direct sales", claims=("C1",),
+           label="Take partner accounts direct"),
         # Partner team
         _L("partner_team_size", "int", 3,
-           "Number of partner managers; each can properly support about 8 partners.",
-           "partner team", low=0, high=200, claims=("C3", "C20")),
+           f"Number of partner managers; each can properly support about {MANAGER_SPAN:.0f} partners.",
+           "partner team", low=0, high=200, claims=("C3", "C20"),
+           label="Partner managers", unit="count", ui_high=20, step=1),
         _L("partner_team_hiring", "choice", "professional",
            "Hire experienced partner managers, or fill the team with people passing through.",
-           "partner team", choices=("professional", "transfer_portal"), claims=("C20",)),
+           "partner team", choices=("professional", "transfer_portal"), claims=("C20",),
+           label="Partner team hiring"),
         _L("partner_team_comp", "choice", "individual_high_leverage",
            "Partner managers on individual revenue-accountable pay, or team-based low-leverage pay.",
-           "partner team", choices=("individual_high_leverage", "team_low_leverage"), claims=("C20",)),
+           "partner team", choices=("individual_high_leverage", "team_low_leverage"), claims=("C20",),
+           label="Partner team pay"),
         _L("partner_team_training", "float", 0.5,
            "Training in partner-management skills (0 none, 1 a full programme).",
-           "partner team", low=0.0, high=1.0, claims=("C20",)),
+           "partner team", low=0.0, high=1.0, claims=("C20",),
+           label="Partner team training", unit="score"),
         _L("partner_budget_share", "float", 0.15,
            "Share of the go-to-market budget given to the partner program (marketing, enablement, engineering time).",
-           "executive", low=0.0, high=0.5, claims=("C3",)),
+           "executive", low=0.0, high=0.5, claims=("C3",),
+           label="Program budget share", unit="share"),
         # Enablement
         _L("enablement", "float", 0.6,
            "Depth of partner enablement: training, certification, demo systems (0-1).",
-           "enablement", low=0.0, high=1.0, claims=("C5", "C13")),
+           "enablement", low=0.0, high=1.0, claims=("C5", "C13"),
+           label="Enablement depth", unit="score"),
         _L("onboarding_pace", "choice", "paced",
            "Deliver onboarding content over several quarters (paced) or all in the first (front_loaded).",
-           "enablement", choices=("paced", "front_loaded"), claims=("C13",)),
+           "enablement", choices=("paced", "front_loaded"), claims=("C13",),
+           label="Onboarding pace"),
         _L("sales_playbook", "float", 0.5,
            "Maturity of a repeatable, step-by-step sales process partners can follow (0-1).",
-           "enablement", low=0.0, high=1.0, claims=("C5",)),
+           "enablement", low=0.0, high=1.0, claims=("C5",),
+           label="Sales playbook", unit="score"),
         # Management
         _L("management_style", "choice", "support",
            "Support partners' own plans, or push them to vendor targets.",
-           "partner team", choices=("support", "push"), claims=("C12", "C16", "C6")),
+           "partner team", choices=("support", "push"), claims=("C12", "C16", "C6"),
+           label="Management style"),
         _L("partner_plan", "choice", "joint_activity",
            "Joint plans built on activities and milestones, or a revenue target agreed up front.",
-           "partner team", choices=("joint_activity", "revenue_target"), claims=("C14",)),
+           "partner team", choices=("joint_activity", "revenue_target"), claims=("C14",),
+           label="Partner plans"),
         # Incentives
         _L("incentive", "choice", "none",
            "Extra partner incentive: none, a referral bounty per deal, or incentives aligned with the partner's goals.",
-           "incentives", choices=("none", "referral_bounty", "aligned"), claims=("C17",)),
+           "incentives", choices=("none", "referral_bounty", "aligned"), claims=("C17",),
+           label="Incentive"),
         _L("incentive_budget", "float", 0.0,
            "Money per quarter for the incentive (USD).",
-           "incentives", low=0.0, high=5_000_000.0, claims=("C17",)),
+           "incentives", low=0.0, high=5_000_000.0, claims=("C17",),
+           label="Incentive budget / qtr", unit="money", ui_high=400_000, step=10_000),
         _L("partner_margin", "float", 0.25,
            "Discount or margin partners keep on deals they sell (0-0.5).",
-           "incentives", low=0.0, high=0.5, claims=("C17", "C6")),
+           "incentives", low=0.0, high=0.5, claims=("C17", "C6"),
+           label="Partner margin", unit="share", step=0.01),
         # Recruiting
         _L("recruiting_focus", "choice", "fit_screened",
            "Whom to recruit: partners screened for fit, the biggest names first, or whoever says yes.",
-           "recruiting", choices=("fit_screened", "biggest_first", "opportunistic"), claims=("C10", "C11")),
+           "recruiting", choices=("fit_screened", "biggest_first", "opportunistic"), claims=("C10", "C11"),
+           label="Recruiting focus"),
         _L("initial_partners", "int", 10,
            "Partners signed at launch (the size of the pilot).",
-           "recruiting", low=0, high=500, claims=("C8",)),
+           "recruiting", low=0, high=500, claims=("C8",),
+           label="Launch partners (Q1)", unit="count", ui_high=60, step=1),
         _L("recruits_per_quarter", "int", 3,
            "Partners the team tries to sign each quarter.",
-           "recruiting", low=0, high=200, claims=("C3",)),
+           "recruiting", low=0, high=200, claims=("C3",),
+           label="Prospects per quarter", unit="count", ui_high=20, step=1),
         # Executive
         _L("forecast_method", "choice", "partner_commit",
            "Forecast partner revenue from what partners commit, or from their business rhythm and track record.",
-           "executive", choices=("partner_commit", "rhythm_aware"), claims=("C15", "C18")),
+           "executive", choices=("partner_commit", "rhythm_aware"), claims=("C15", "C18"),
+           label="Forecast method"),
         _L("executive_patience", "int", 0,
            "Quarters the board waits before cutting a program that does not pay back (0 = never cut).",
-           "executive", low=0, high=40, claims=("C9",)),
+           "executive", low=0, high=40, claims=("C9",),
+           label="Board patience (quarters)", unit="quarters", ui_high=16, step=1, zero="never cut"),
         _L("cross_org_collaboration", "float", 0.3,
            "How much channel, technology and alliance teams share customer insight (0-1).",
-           "executive", low=0.0, high=1.0, claims=("C19",)),
+           "executive", low=0.0, high=1.0, claims=("C19",),
+           label="Cross-org collaboration", unit="score"),
     ]
 }
 

@@ -101,7 +101,7 @@ class GameRecord:
 
 def new_model(scenario: Scenario, seed: int) -> PartnerProgramModel:
     """The model a game on `scenario` with `seed` starts from."""
-    return PartnerProgramModel(seed=seed, **scenario.model_kwargs())
+    return scenario.build_model(seed)
 
 
 def replay(record: GameRecord, scenario: Scenario | None = None,

@@ -8,6 +8,7 @@ what is allowed. `validate_scenario_file` returns every problem at once, for aut
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from typing import Any
 
 from sim.errors import PartnersimError
 from sim.events import SHOCKS, ScheduledEvent
+from sim.model import PartnerProgramModel
 from sim.policy import LEVERS, Policy
-from sim.world import WORLD_RANGES, World
+from sim.world import WORLD_KEYS, WORLD_RANGES, World
 
 
 class ScenarioError(PartnersimError):
@@ -178,11 +180,32 @@ class Scenario:
     reference: bool = False
     path: str = ""
 
-    def model_kwargs(self, **levers: Any) -> dict[str, Any]:
-        """Keyword arguments for `PartnerProgramModel`: world, policy (overridden by
-        `levers`) and events."""
-        pol = self.policy.replace(**levers) if levers else self.policy
-        return {**self.world.as_dict(), **pol.as_dict(), "events": self.events}
+    def build_model(self, seed: int | None = None, *, policy_events: bool = True,
+                    **overrides: Any) -> PartnerProgramModel:
+        """The one way to build a model from a scenario: its world, its starting policy and its
+        scheduled events, with `overrides` (levers or world settings) applied.
+
+        Args:
+            seed: World seed (None: the scenario's own seed).
+            policy_events: False drops the scheduled policy pressure and keeps the shocks (the
+                best-practice run on the same world does what a well-run program would do).
+            **overrides: Any lever (researchers may set locked ones too) or world setting.
+
+        Raises:
+            ScenarioError: an override that is neither a lever nor a world setting.
+            PolicyError, WorldError: a value that is not allowed, naming the key and the range.
+        """
+        unknown = [k for k in overrides if k not in LEVERS and k not in WORLD_KEYS]
+        if unknown:
+            raise ScenarioError(f"unknown lever or world setting '{unknown[0]}' "
+                                f"(levers: {', '.join(LEVERS)}; world: {', '.join(WORLD_KEYS)})")
+        world = {k: v for k, v in overrides.items() if k in WORLD_KEYS}
+        levers = {k: v for k, v in overrides.items() if k in LEVERS}
+        world_settings = dataclasses.replace(self.world, **world).validate() if world else self.world
+        policy = self.policy.replace(**levers) if levers else self.policy
+        events = self.events if policy_events else tuple(e for e in self.events if e.kind != "policy")
+        return PartnerProgramModel(seed=self.seed if seed is None else seed, **world_settings.as_dict(),
+                                   **policy.as_dict(), events=events)
 
     @property
     def at_quarter(self) -> int:

@@ -56,12 +56,10 @@ def _scenario(ref: str):
 
 def simulate(scenario: str, quarters: int, fixed: dict[str, Any], run: Run) -> pd.DataFrame:
     """One run's tidy rows: run id, point, scenario, seed, model version, every lever, every metric."""
-    from sim.model import PartnerProgramModel
-
     sc = _scenario(scenario)
     pol = sc.policy.replace(**{**fixed, **dict(run.levers)}).as_dict()
     try:
-        model = PartnerProgramModel(seed=run.seed, **{**sc.world.as_dict(), **pol, "events": sc.events})
+        model = sc.build_model(run.seed, **pol)
         model.run_quarters(quarters)
     except Exception as exc:    # recorded, not raised: one bad run must not sink the sweep
         return _rows(sc.name, run, pol, None, f"{type(exc).__name__}: {exc}")
