@@ -7,61 +7,112 @@ and `PartnerProgramModel.quarterly_frame()` keeps one row per quarter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim import params as P
+from sim import units
 from sim.agents import ACTIVE, AT_RISK, ONBOARDING, PRODUCTIVE, enrolled_mask
 from sim.mechanisms.forecast import forecast_error
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
 
-METRIC_HELP: dict[str, str] = {
-    "quarter": "Quarter number (1-based) the row describes.",
-    "revenue_direct": "Revenue booked by the direct team this quarter (USD).",
-    "revenue_partner": "Vendor revenue from deals partners sold, net of partner margin (USD).",
-    "revenue_total": "revenue_direct + revenue_partner (USD).",
-    "partner_share": "revenue_partner / revenue_total (0 when nothing was booked).",
-    "conflicts": "Channel-conflict incidents between direct reps and partners this quarter.",
-    "conflicts_lost_by_partners": "Conflict incidents in which the deal went to the direct rep.",
-    "partners_enrolled": "Partners signed and not churned at quarter end.",
-    "partners_onboarding": "Enrolled partners still onboarding.",
-    "partners_active": "Enrolled partners past onboarding (active, productive or at risk).",
-    "partners_productive": "Partners with a won deal in the last four quarters.",
-    "partners_at_risk": "Partners flagged at risk of leaving.",
-    "partners_recruited": "Partners that signed this quarter.",
-    "partners_churned": "Partners that left this quarter.",
-    "partners_transacting": "Partners with at least one won deal this quarter.",
-    "transacting_share": "partners_transacting / partners enrolled during the quarter.",
-    "partner_satisfaction_mean": "Mean satisfaction (0-1) of enrolled partners (0 if none).",
-    "partner_capability_mean": "Mean selling capability (0-1) of enrolled partners (0 if none).",
-    "partner_mindshare_mean": "Mean share of effort enrolled partners give the vendor (0-1).",
-    "partner_opportunities": "Opportunities partners opened this quarter.",
-    "partner_win_rate": "Share of partner deals closed this quarter that were won.",
-    "direct_win_rate": "Share of direct new-business deals closed this quarter that were won.",
-    "direct_solo_win_rate": "Win rate of direct new-business deals with no partner on them.",
-    "cosell_win_rate": "Win rate of direct deals a partner co-sold (CT6: modest lift).",
-    "partner_program_cost": "Partner team pay + program budget + incentives + neutral-comp commission (USD).",
-    "incentive_spend": "Incentive money paid this quarter (USD).",
-    "partner_net_contribution": "revenue_partner - partner_program_cost (USD).",
-    "cumulative_net_contribution": "Sum of partner_net_contribution to date (USD).",
-    "forecast_direct": "Direct revenue forecast at the start of the quarter (USD).",
-    "forecast_partner": "Partner revenue forecast at the start of the quarter (USD).",
-    "forecast_error_direct": "(forecast - actual) / actual for direct revenue; positive = over-forecast.",
-    "forecast_error_partner": "(forecast - actual) / actual for partner revenue; positive = over-forecast.",
-    "largest_partner_share": "Largest single partner's share of partner revenue this quarter.",
-    "top20_partner_share": "Share of partner revenue from the top 20% of partners enrolled in the quarter.",
-    "partner_team_size": "Partner managers on the team at quarter end.",
-    "partners_per_manager": "Enrolled partners per partner manager (0 with no team).",
-    "support_level": "Share of needed partner support the program budget pays for (0-1).",
-    "reputation": "The vendor's reputation among partners (0-1).",
-    "offer_fit_gain": "Product-fit gain from channel insight so far (C19).",
-    "accounts_taken_direct": "Partner customers moved to the direct team this quarter.",
-    "program_cut": "1 once the board has cut the partner program, else 0.",
-}
-METRIC_COLUMNS: tuple[str, ...] = tuple(METRIC_HELP)
+@dataclass(frozen=True)
+class Metric:
+    """What a quarterly metric means and how a person reads it.
+
+    Attributes:
+        name: The column name.
+        label: A short label for tiles, charts and tables.
+        unit: One of `sim.units.UNITS` (how the value is formatted).
+        good: +1 if higher is better for the program, -1 if lower is better, 0 if neither.
+        help: One sentence: what it measures.
+    """
+
+    name: str
+    label: str
+    unit: str
+    good: int
+    help: str
+
+    def fmt(self, value: float) -> str:
+        """The value as a person reads it."""
+        return units.fmt(self.unit, value)
+
+    @property
+    def integer(self) -> bool:
+        """Whether the metric counts whole things."""
+        return self.unit in ("count", "quarters")
+
+
+_M = Metric
+METRICS: dict[str, Metric] = {m.name: m for m in (
+    _M("quarter", "Quarter", "quarters", 0, "Quarter number (1-based) the row describes."),
+    _M("revenue_direct", "Direct revenue", "money", 1, "Revenue booked by the direct team this quarter (USD)."),
+    _M("revenue_partner", "Partner revenue", "money", 1,
+       "Vendor revenue from deals partners sold, net of partner margin (USD)."),
+    _M("revenue_total", "Revenue", "money", 1, "revenue_direct + revenue_partner (USD)."),
+    _M("partner_share", "Partner share", "share", 1, "revenue_partner / revenue_total (0 when nothing was booked)."),
+    _M("conflicts", "Conflicts", "count", -1,
+       "Channel-conflict incidents between direct reps and partners this quarter."),
+    _M("conflicts_lost_by_partners", "Conflicts lost by partners", "count", -1,
+       "Conflict incidents in which the deal went to the direct rep."),
+    _M("partners_enrolled", "Partners enrolled", "count", 1, "Partners signed and not churned at quarter end."),
+    _M("partners_onboarding", "Partners onboarding", "count", 0, "Enrolled partners still onboarding."),
+    _M("partners_active", "Active partners", "count", 1,
+       "Enrolled partners past onboarding (active, productive or at risk)."),
+    _M("partners_productive", "Productive partners", "count", 1, "Partners with a won deal in the last four quarters."),
+    _M("partners_at_risk", "Partners at risk", "count", -1, "Partners flagged at risk of leaving."),
+    _M("partners_recruited", "Partners signed", "count", 1, "Partners that signed this quarter."),
+    _M("partners_churned", "Partners lost", "count", -1, "Partners that left this quarter."),
+    _M("partners_transacting", "Partners transacting", "count", 1, "Partners with at least one won deal this quarter."),
+    _M("transacting_share", "Transacting share", "share", 1,
+       "partners_transacting / partners enrolled during the quarter."),
+    _M("partner_satisfaction_mean", "Partner satisfaction", "score", 1,
+       "Mean satisfaction (0-1) of enrolled partners (0 if none)."),
+    _M("partner_capability_mean", "Partner capability", "score", 1,
+       "Mean selling capability (0-1) of enrolled partners (0 if none)."),
+    _M("partner_mindshare_mean", "Partner mindshare", "share", 1,
+       "Mean share of effort enrolled partners give the vendor (0-1)."),
+    _M("partner_opportunities", "Partner opportunities", "count", 1, "Opportunities partners opened this quarter."),
+    _M("partner_win_rate", "Partner win rate", "share", 1, "Share of partner deals closed this quarter that were won."),
+    _M("direct_win_rate", "Direct win rate", "share", 1,
+       "Share of direct new-business deals closed this quarter that were won."),
+    _M("direct_solo_win_rate", "Direct solo win rate", "share", 1,
+       "Win rate of direct new-business deals with no partner on them."),
+    _M("cosell_win_rate", "Co-sell win rate", "share", 1,
+       "Win rate of direct deals a partner co-sold (CT6: modest lift)."),
+    _M("partner_program_cost", "Program cost", "money", -1,
+       "Partner team pay + program budget + incentives + neutral-comp commission (USD)."),
+    _M("incentive_spend", "Incentive spend", "money", -1, "Incentive money paid this quarter (USD)."),
+    _M("partner_net_contribution", "Net contribution", "money", 1, "revenue_partner - partner_program_cost (USD)."),
+    _M("cumulative_net_contribution", "Net to date", "money", 1, "Sum of partner_net_contribution to date (USD)."),
+    _M("forecast_direct", "Direct forecast", "money", 0, "Direct revenue forecast at the start of the quarter (USD)."),
+    _M("forecast_partner", "Partner forecast", "money", 0,
+       "Partner revenue forecast at the start of the quarter (USD)."),
+    _M("forecast_error_direct", "Direct forecast error", "ratio", 0,
+       "(forecast - actual) / actual for direct revenue; positive = over-forecast."),
+    _M("forecast_error_partner", "Partner forecast error", "ratio", 0,
+       "(forecast - actual) / actual for partner revenue; positive = over-forecast."),
+    _M("largest_partner_share", "Largest partner's share", "share", 0,
+       "Largest single partner's share of partner revenue this quarter."),
+    _M("top20_partner_share", "Top 20% partners' share", "share", 0,
+       "Share of partner revenue from the top 20% of partners enrolled in the quarter."),
+    _M("partner_team_size", "Partner managers", "count", 0, "Partner managers on the team at quarter end."),
+    _M("partners_per_manager", "Partners per manager", "score", 0,
+       "Enrolled partners per partner manager (0 with no team)."),
+    _M("support_level", "Support level", "share", 1,
+       "Share of needed partner support the program budget pays for (0-1)."),
+    _M("reputation", "Reputation", "score", 1, "The vendor's reputation among partners (0-1)."),
+    _M("offer_fit_gain", "Offer fit gain", "score", 1, "Product-fit gain from channel insight so far (C19)."),
+    _M("accounts_taken_direct", "Accounts taken direct", "count", -1,
+       "Partner customers moved to the direct team this quarter."),
+    _M("program_cut", "Program cut", "count", -1, "1 once the board has cut the partner program, else 0."),
+)}
+METRIC_COLUMNS: tuple[str, ...] = tuple(METRICS)
 # colour-blind-safe colours (Okabe-Ito) for charts `sim` exports; the game's palette matches
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -156,14 +207,6 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
     }
 
 
-INT_METRICS: frozenset[str] = frozenset({
-    "quarter", "conflicts", "conflicts_lost_by_partners", "partners_enrolled", "partners_onboarding",
-    "partners_active", "partners_productive", "partners_at_risk", "partners_recruited",
-    "partners_churned", "partners_transacting", "partner_opportunities", "partner_team_size",
-    "accounts_taken_direct", "program_cut",
-})
-
-
 def empty_metrics() -> dict[str, Any]:
     """Metrics before the first quarter has ended: all zero."""
-    return {k: 0 if k in INT_METRICS else 0.0 for k in METRIC_COLUMNS}
+    return {k: 0 if m.integer else 0.0 for k, m in METRICS.items()}
