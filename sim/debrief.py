@@ -14,6 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from sim import params as P
+from sim import units
+from sim.metrics import METRICS
 from sim.model import PartnerProgramModel
 from sim.scenario import Scenario, load_scenario
 
@@ -67,26 +70,26 @@ RULES: tuple[_Rule, ...] = (
           lambda p: p["partner_regions"] == "new_markets_only",
           "New to partnering plus new to the market stacks the unknowns: no brand, no "
           "references, thinner demand, longer cycles.",
-          lambda d: f"partner share of revenue {d['partner_share'].iloc[-1]:.0%} in the last quarter"),
+          lambda d: f"partner share of revenue {units.share(d['partner_share'].iloc[-1])} in the last quarter"),
     _Rule("C3", "Partner team starved of budget", ("partner_budget_share",),
           lambda p: p["partner_budget_share"] < 0.10,
           "A program asked to prove itself on a sliver of budget cannot support the partners it "
           "signs, so it fails and seems to prove the doubters right.",
-          lambda d: f"support level {d['support_level'].mean():.0%} of what partners needed"),
+          lambda d: f"support level {units.share(d['support_level'].mean())} of what partners needed"),
     _Rule("C3", "Too many partners per manager", ("partner_team_size", "recruits_per_quarter"),
           lambda p: False,
-          "Past about 8-10 partners per manager, attention per partner thins out and "
-          "activation falls.",
+          f"Past about {P.MANAGER_SPAN:.0f} partners per manager, attention per partner thins out "
+          "and activation falls.",
           lambda d: f"up to {d['partners_per_manager'].max():.0f} partners per manager",
-          in_metrics=lambda d: d.partners_per_manager > 12),
+          in_metrics=lambda d: d.partners_per_manager > P.MANAGER_SPAN),
     _Rule("C5", "No repeatable sales process", ("sales_playbook",),
           lambda p: p["sales_playbook"] < 0.35,
           "Without a step-by-step playbook partner sellers improvise, fail, and get blamed.",
-          lambda d: f"partner win rate {d['partner_win_rate'].mean():.0%}"),
+          lambda d: f"partner win rate {units.share(d['partner_win_rate'].mean())}"),
     _Rule("C13", "Thin enablement", ("enablement",),
           lambda p: p["enablement"] < 0.35,
           "Partners who never learn the offer never sell it.",
-          lambda d: f"mean partner capability {d['partner_capability_mean'].iloc[-1]:.2f}"),
+          lambda d: f"mean partner capability {units.score(d['partner_capability_mean'].iloc[-1])}"),
     _Rule("C13", "Onboarding dumped all at once", ("onboarding_pace",),
           lambda p: p["onboarding_pace"] == "front_loaded",
           "Partners absorb only so much a quarter; the rest is lost and the overload costs goodwill.",
@@ -100,12 +103,12 @@ RULES: tuple[_Rule, ...] = (
           lambda p: p["partner_plan"] == "revenue_target",
           "Asking 'how much will you sell?' up front measures nothing you can act on; joint "
           "activity plans show problems while they can still be fixed.",
-          lambda d: f"partner forecast error {d['forecast_error_partner'].abs().mean():.0%}"),
+          lambda d: f"partner forecast error {units.share(d['forecast_error_partner'].abs().mean())}"),
     _Rule("C17", "A blunt referral bounty", ("incentive",),
           lambda p: p["incentive"] == "referral_bounty",
           "A bounty buys attention for a quarter or two, then fades; incentives tied to the "
           "partner's own goals last.",
-          lambda d: f"{_sum(d, 'incentive_spend') / 1000:,.0f}k spent on incentives"),
+          lambda d: f"{units.money(_sum(d, 'incentive_spend'))} spent on incentives"),
     _Rule("C10", "Courting the biggest names first", ("recruiting_focus",),
           lambda p: p["recruiting_focus"] == "biggest_first",
           "Global integrators take long to sign, give a small vendor a sliver of attention and "
@@ -124,13 +127,13 @@ RULES: tuple[_Rule, ...] = (
           "Partner revenue follows a J-curve: cost first, revenue a year or two later. A short "
           "runway cuts programs that would have paid back.",
           lambda d: "program cut" if d["program_cut"].iloc[-1] else
-                    f"cumulative net {d['cumulative_net_contribution'].iloc[-1] / 1e6:+.2f}M"),
+                    f"cumulative net {units.money(d['cumulative_net_contribution'].iloc[-1])}"),
     _Rule("C15", "Forecasting from partner commits", ("forecast_method",),
           lambda p: p["forecast_method"] == "partner_commit",
           "Partners commit optimistically and sell to their own rhythm; forecasts built on their "
           "business rhythm and track record miss far less.",
-          lambda d: f"partner forecast error {d['forecast_error_partner'].abs().mean():.0%} vs direct "
-                    f"{d['forecast_error_direct'].abs().mean():.0%}"),
+          lambda d: f"partner forecast error {units.share(d['forecast_error_partner'].abs().mean())} vs direct "
+                    f"{units.share(d['forecast_error_direct'].abs().mean())}"),
     _Rule("C19", "Partner organisations that don't talk", ("cross_org_collaboration",),
           lambda p: p["cross_org_collaboration"] < 0.3,
           "What the channel learns about customers never reaches product and technology "
@@ -144,7 +147,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule("C20", "Team pay with low leverage for partner managers", ("partner_team_comp",),
           lambda p: p["partner_team_comp"] == "team_low_leverage",
           "Without individual accountability, attention does not follow the partners who produce.",
-          lambda d: f"partner revenue {_sum(d, 'revenue_partner') / 1e6:.2f}M"),
+          lambda d: f"partner revenue {units.money(_sum(d, 'revenue_partner'))}"),
 )
 
 
@@ -187,22 +190,15 @@ def best_practice_model(scenario: Scenario, seed: int, quarters: int) -> Partner
     return model
 
 
-COMPARE = (
-    ("revenue_total", "Total revenue", "money"),
-    ("revenue_partner", "Partner revenue", "money"),
-    ("partner_net_contribution", "Program net contribution", "money"),
-    ("conflicts", "Conflicts", "count"),
-    ("partners_churned", "Partners lost", "count"),
-)
+COMPARE_TOTALS = ("revenue_total", "revenue_partner", "partner_net_contribution", "conflicts", "partners_churned")
+COMPARE_LAST = ("partner_share", "partners_active", "partner_satisfaction_mean")
 
 
 def compare(player: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
-    """Totals over the game and last-quarter state, player beside best practice."""
-    rows = [{"measure": label, "kind": kind, "player": float(player[col].sum()), "best": float(best[col].sum())}
-            for col, label, kind in COMPARE]
-    for col, label, kind in (("partner_share", "Partner share, last quarter", "share"),
-                             ("partners_active", "Active partners, last quarter", "count"),
-                             ("partner_satisfaction_mean", "Partner satisfaction, last quarter", "score")):
-        rows.append({"measure": label, "kind": kind, "player": float(player[col].iloc[-1]),
-                     "best": float(best[col].iloc[-1])})
+    """Totals over the game and last-quarter state, player beside best practice; `kind` is the
+    metric's unit (`sim.units`), so every screen formats it the same way."""
+    rows = [{"measure": f"{METRICS[col].label}, all quarters", "kind": METRICS[col].unit,
+             "player": float(player[col].sum()), "best": float(best[col].sum())} for col in COMPARE_TOTALS]
+    rows += [{"measure": f"{METRICS[col].label}, last quarter", "kind": METRICS[col].unit,
+              "player": float(player[col].iloc[-1]), "best": float(best[col].iloc[-1])} for col in COMPARE_LAST]
     return pd.DataFrame(rows)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.metrics import OKABE_ITO
+from sim.metrics import METRICS, OKABE_ITO
 from sim.sweeps.analysis import lever_groups
 
 
@@ -57,7 +57,7 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
         mid = np.nanmin(grid) + 0.5 * (np.nanmax(grid) - np.nanmin(grid))
         for (i, j), v in np.ndenumerate(grid):
             if not np.isnan(v):
-                ax.text(j, i, _short(v), ha="center", va="center", fontsize=10,
+                ax.text(j, i, _short(outcome, v), ha="center", va="center", fontsize=10,
                         color="black" if v > mid else "white")
         fig.colorbar(im, ax=ax, label=f"mean {outcome}")
         ax.set_title(f"{a} x {b}: mean {outcome}")
@@ -85,13 +85,11 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
     return out
 
 
-def _short(v: float) -> str:
-    """A number for a heat-map cell: 376k, 1.2M, 0.62."""
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:.2f}M"
-    if abs(v) >= 1e3:
-        return f"{v / 1e3:.0f}k"
-    return f"{v:.3g}"
+def _short(outcome: str, v: float) -> str:
+    """A heat-map cell in the outcome's own unit ($376k, 15%, 0.62); a derived outcome that is
+    not a metric reads as a plain number."""
+    metric = METRICS.get(outcome)
+    return metric.fmt(v) if metric else f"{v:,.3g}"
 
 
 def _save(fig, path: Path, plt) -> Path:
