@@ -4,18 +4,24 @@ A `Policy` is a frozen dataclass so a decision timeline can hold snapshots of it
 compare them. Each lever is declared once in `LEVERS` with its type, allowed values or
 range, default, group (for the game's panel) and a one-line help text; validation,
 the CLI's `levers` listing, scenario loading and `--set LEVER=VALUE` parsing all read
-that one table.
+that one table. Each lever's pydantic type (`Lever.annotation`) and the lever tables of the
+file schemas (`lever_table`) are generated from it too.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
+
+from pydantic import Field, create_model
 
 from sim import units
 from sim.errors import PartnersimError
 from sim.params import MANAGER_SPAN
+from sim.schema import FLAG, FileModel, checker, choice, no_default, number, show, whole
 
 
 class PolicyError(PartnersimError):
@@ -84,33 +90,18 @@ class Lever:
         if self.kind == "bool":
             return "true | false"
         kind = "integer" if self.kind == "int" else "number"
-        return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
+        return f"{kind} from {show(self.low)} to {show(self.high)}"
+
+    @property
+    def annotation(self) -> Any:
+        """This lever's values as a pydantic type, the one check every file and call shares:
+        a choice, a strict bool, or an integer or number in [low, high] (never a bool)."""
+        return _annotation(self)
 
     def check(self, value: Any) -> Any:
-        """Return `value` as this lever's type, or raise PolicyError naming the lever."""
-        bad = PolicyError(
-            f"lever '{self.name}': {value!r} is not allowed (allowed: {self.allowed()})"
-        )
-        if self.kind == "choice":
-            if not isinstance(value, str) or value not in self.choices:
-                raise bad
-            return value
-        if self.kind == "bool":
-            if not isinstance(value, bool):
-                raise bad
-            return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad
-        if self.kind == "int":
-            if isinstance(value, float):
-                if not value.is_integer():
-                    raise bad
-                value = int(value)
-        else:
-            value = float(value)
-        if value != value or value < self.low or value > self.high:  # NaN or out of range
-            raise bad
-        return value
+        """Return `value` as this lever's type (an integer 0 for a number lever is 0.0), or raise
+        PolicyError naming the lever, the value and what is allowed."""
+        return _checker(self)(value)
 
     def parse(self, text: str) -> Any:
         """Parse a command-line string (as in `--set LEVER=VALUE`) into a checked value."""
@@ -134,10 +125,21 @@ class Lever:
         return self.check(raw)
 
 
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return "?"
-    return str(int(x)) if float(x).is_integer() else str(x)
+# Built once per lever and kept here, not on the (picklable) Lever itself.
+@cache
+def _annotation(lever: Lever) -> Any:
+    if lever.kind == "choice":
+        return choice(lever.choices, lever.allowed())
+    if lever.kind == "bool":
+        return FLAG
+    if lever.kind == "int":
+        return whole(int(lever.low), int(lever.high), lever.allowed())
+    return number(lever.low, lever.high, lever.allowed())
+
+
+@cache
+def _checker(lever: Lever) -> Callable[[Any], Any]:
+    return checker(lever.annotation, f"lever '{lever.name}'", PolicyError)
 
 
 _L = Lever
@@ -163,7 +165,9 @@ LEVERS: dict[str, Lever] = {
            label="Take partner accounts direct"),
         # Partner team
         _L("partner_team_size", "int", 3,
-           f"Number of partner managers; each can properly support about {MANAGER_SPAN:.0f} partners.",
+           f"Number of partner managers; each properly supports at most {MANAGER_SPAN:.0f} partners: "
+           "about 8-9 when experienced and paid on their own results, about 4 when passing through "
+           "on team pay.",
            "partner team", low=0, high=200, claims=("C3", "C20"),
            label="Partner managers", unit="count", ui_high=20, step=1),
         _L("partner_team_hiring", "choice", "professional",
@@ -315,6 +319,32 @@ def check_lever_names(values: dict[str, Any]) -> None:
         raise PolicyError(
             f"unknown lever '{unknown[0]}' (levers: {', '.join(LEVERS)})"
         )
+
+
+class LeverTable(FileModel):
+    """Base of every table keyed by lever names ([policy], [locked], [fix.levers], ...)."""
+
+    unknown: ClassVar[str] = "unknown lever (levers: {keys})"
+
+
+def lever_table(name: str, value: Callable[[Lever], Any] | None = None, *, defaults: bool = True,
+                doc: str = "") -> type[LeverTable]:
+    """A file-schema table with one optional key per lever, generated from LEVERS.
+
+    Args:
+        name: The model's name (its title in the JSON schema).
+        value: The type of a lever's value in this table (default: the lever's own type).
+        defaults: Show each lever's default in the JSON schema (a starting policy) or not (a
+            table of changes or reasons, where leaving a lever out means "not set").
+        doc: The table's description.
+    """
+    fields = {
+        lever.name: ((value or (lambda lv: lv.annotation))(lever),
+                     Field(lever.default if defaults else None, title=lever.label, description=lever.help,
+                           json_schema_extra=None if defaults else no_default))
+        for lever in LEVERS.values()
+    }
+    return create_model(name, __base__=LeverTable, __doc__=doc or None, **fields)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

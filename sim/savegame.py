@@ -1,8 +1,9 @@
 """A game is a scenario, a seed and a timeline of decisions: that triple replays it exactly.
 
 A saved game is small, readable JSON, so a crash loses at most the current quarter and a
-trainer can collect every team's file and compare them fairly. This module has no pygame:
-the game, the CLI and a trainer's notebook all replay games the same way.
+trainer can collect every team's file and compare them fairly. `SaveFile` is its schema
+(`partnersim schema save` prints it as JSON Schema). This module has no pygame: the game, the
+CLI and a trainer's notebook all replay games the same way.
 """
 
 from __future__ import annotations
@@ -12,26 +13,26 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import PartnersimError
 from sim.model import PartnerProgramModel
-from sim.policy import LEVERS, PolicyError
+from sim.policy import lever_table
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.schema import Allowed, FileModel, explain, fail, in_given_order, text, whole
 
 SAVE_FORMAT = "partnersim-save"
 SAVE_VERSION = 1
-SAVE_KEYS = {
-    "format": f"the string \"{SAVE_FORMAT}\"",
-    "version": f"integer {SAVE_VERSION}",
-    "sim_version": "string: the partnersim version that wrote the file",
-    "scenario": "string: a bundled scenario name or a path to a scenario file",
-    "seed": "integer >= 0",
-    "team": "string: the team's name",
-    "quarters_played": "integer >= 0",
-    "decisions": "list of {\"quarter\": int, \"changes\": {lever: value}}",
-    "saved_at": "string: ISO time the file was written",
-}
 
 
 class SaveGameError(PartnersimError):
@@ -99,6 +100,70 @@ class GameRecord:
         return path
 
 
+DecisionChanges = lever_table("DecisionChanges", defaults=False, doc="Lever = value: the player's changes.")
+
+
+class SavedDecision(FileModel):
+    """Lever changes a player made before a quarter started."""
+
+    quarter: whole(1) = Field(description="integer >= 1: the quarter the changes were made before")
+    changes: in_given_order(DecisionChanges) = Field(description="table of lever = value")
+
+
+class SaveFile(FileModel):
+    """A partnersim saved game: a scenario, a seed and a timeline of decisions replay it exactly."""
+
+    model_config = ConfigDict(title="partnersim saved game")
+
+    format: Annotated[Literal[SAVE_FORMAT], Allowed(f"the string \"{SAVE_FORMAT}\"")] = Field(
+        description=f"the string \"{SAVE_FORMAT}\"")
+    version: Annotated[Literal[SAVE_VERSION], Allowed(f"integer {SAVE_VERSION}")] = Field(
+        description=f"integer {SAVE_VERSION}")
+    sim_version: str = Field("", description="string: the partnersim version that wrote the file")
+    scenario: text(pattern=r"\S") = Field(
+        description="string: a bundled scenario name or a path to a scenario file")
+    seed: whole(0) = Field(description="integer >= 0")
+    team: str = Field("Team", description="string: the team's name")
+    quarters_played: whole(0) = Field(0, description="integer >= 0")
+    decisions: list[SavedDecision] = Field(description="list of {\"quarter\": int, \"changes\": {lever: value}}")
+    saved_at: str = Field("", description="string: ISO time the file was written")
+    _scenario: Scenario | None = PrivateAttr(None)
+
+    @field_validator("decisions")
+    @classmethod
+    def _decided_before_played(cls, decisions: list[SavedDecision], info: ValidationInfo) -> list[SavedDecision]:
+        played = info.data.get("quarters_played")
+        last = max(1, (played or 0) + 1)
+        found = [((n, "quarter"), f"{d.quarter!r} is not allowed (allowed: integer from 1 to {last})")
+                 for n, d in enumerate(decisions) if played is not None and d.quarter > last]
+        if found:
+            raise fail(*found)
+        return decisions
+
+    @model_validator(mode="after")
+    def _fits_its_scenario(self, info: ValidationInfo) -> SaveFile:
+        """Load the scenario (a path relative to the save file resolves beside it) and check the
+        game against it: its length and its locked levers."""
+        path = (info.context or {}).get("save_path")
+        try:
+            scenario = load_scenario(_scenario_ref(self.scenario, Path(path)) if path else self.scenario)
+        except ScenarioError as e:
+            raise fail((("scenario",), str(e))) from None
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        if self.quarters_played > scenario.quarters:
+            found.append((("quarters_played",), f"{self.quarters_played!r} is not allowed (allowed: integer from "
+                                                 f"0 to {scenario.quarters}, the scenario's length)"))
+        found += [(("decisions", n, "changes", lever), f"this scenario locks the lever ({scenario.locked[lever]})")
+                  for n, d in enumerate(self.decisions) for lever in d.changes if lever in scenario.locked]
+        if found:
+            raise fail(*found)
+        self._scenario = scenario
+        return self
+
+
+SAVE_KEYS: dict[str, str] = {k: f.description or "" for k, f in SaveFile.model_fields.items()}
+
+
 def new_model(scenario: Scenario, seed: int) -> PartnerProgramModel:
     """The model a game on `scenario` with `seed` starts from."""
     return scenario.build_model(seed)
@@ -127,13 +192,10 @@ def load_game(path: str | os.PathLike) -> tuple[GameRecord, Scenario]:
     """Read and check a saved game.
 
     Raises:
-        SaveGameError: one message naming the file, the key and what is allowed.
+        SaveGameError: one message naming the file, the key and what is allowed (the first
+            problem found).
     """
     path = Path(path)
-
-    def bad(key: str, msg: str) -> SaveGameError:
-        return SaveGameError(f"{path}: '{key}': {msg}")
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -144,35 +206,14 @@ def load_game(path: str | os.PathLike) -> tuple[GameRecord, Scenario]:
         raise SaveGameError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
     if not isinstance(data, dict):
         raise SaveGameError(f"{path}: a saved game is a JSON object with keys {', '.join(SAVE_KEYS)}")
-    unknown = [k for k in data if k not in SAVE_KEYS]
-    if unknown:
-        raise bad(unknown[0], f"unknown key (allowed: {', '.join(SAVE_KEYS)})")
-    for key in ("format", "version", "scenario", "seed", "decisions"):
-        if key not in data:
-            raise bad(key, f"missing (expected {SAVE_KEYS[key]})")
-    if data["format"] != SAVE_FORMAT:
-        raise bad("format", f"{data['format']!r} is not allowed (allowed: {SAVE_KEYS['format']})")
-    if data["version"] != SAVE_VERSION:
-        raise bad("version", f"{data['version']!r} is not allowed (allowed: {SAVE_KEYS['version']})")
-    if not isinstance(data["scenario"], str) or not data["scenario"]:
-        raise bad("scenario", f"{data['scenario']!r} is not allowed (allowed: {SAVE_KEYS['scenario']})")
-    seed = data["seed"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise bad("seed", f"{seed!r} is not allowed (allowed: {SAVE_KEYS['seed']})")
-    team = data.get("team", "Team")
-    if not isinstance(team, str):
-        raise bad("team", f"{team!r} is not allowed (allowed: {SAVE_KEYS['team']})")
     try:
-        scenario = load_scenario(_scenario_ref(data["scenario"], path))
-    except ScenarioError as e:
-        raise bad("scenario", str(e)) from None
-    played = data.get("quarters_played", 0)
-    if isinstance(played, bool) or not isinstance(played, int) or not 0 <= played <= scenario.quarters:
-        raise bad("quarters_played",
-                  f"{played!r} is not allowed (allowed: integer from 0 to {scenario.quarters}, the scenario's length)")
-    decisions = _decisions(data["decisions"], scenario, played, bad)
-    record = GameRecord(data["scenario"], seed, team, decisions, played)
-    return record, scenario
+        save = SaveFile.model_validate(data, context={"save_path": str(path)})
+    except ValidationError as exc:
+        key, message = explain(exc, SaveFile, first=0)[0]
+        raise SaveGameError(f"{path}: '{key}': {message}") from None
+    assert save._scenario is not None
+    decisions = [Decision(d.quarter, dict(d.changes)) for d in save.decisions]
+    return GameRecord(save.scenario, save.seed, save.team, decisions, save.quarters_played), save._scenario
 
 
 def _scenario_ref(ref: str, save_path: Path) -> str:
@@ -182,32 +223,3 @@ def _scenario_ref(ref: str, save_path: Path) -> str:
         if beside.exists():
             return str(beside)
     return ref
-
-
-def _decisions(value: Any, scenario: Scenario, played: int, bad) -> list[Decision]:
-    if not isinstance(value, list):
-        raise bad("decisions", f"{type(value).__name__} is not allowed (allowed: {SAVE_KEYS['decisions']})")
-    out: list[Decision] = []
-    for n, item in enumerate(value):
-        key = f"decisions[{n}]"
-        if not isinstance(item, dict) or set(item) != {"quarter", "changes"}:
-            raise bad(key, f"{item!r} is not allowed (allowed: {{\"quarter\": int, \"changes\": {{lever: value}}}})")
-        q = item["quarter"]
-        if isinstance(q, bool) or not isinstance(q, int) or not 1 <= q <= max(1, played + 1):
-            raise bad(f"{key}.quarter", f"{q!r} is not allowed (allowed: integer from 1 to {max(1, played + 1)})")
-        changes = item["changes"]
-        if not isinstance(changes, dict):
-            raise bad(f"{key}.changes", f"{changes!r} is not allowed (allowed: a table of lever = value)")
-        clean: dict[str, Any] = {}
-        for lever, v in changes.items():
-            if lever not in LEVERS:
-                raise bad(f"{key}.changes.{lever}", f"unknown lever (levers: {', '.join(LEVERS)})")
-            if lever in scenario.locked:
-                raise bad(f"{key}.changes.{lever}",
-                          f"this scenario locks the lever ({scenario.locked[lever]})")
-            try:
-                clean[lever] = LEVERS[lever].check(v)
-            except PolicyError as e:
-                raise bad(f"{key}.changes.{lever}", str(e)) from None
-        out.append(Decision(q, clean))
-    return out

@@ -1,71 +1,72 @@
 """The world a scenario is set in: regions, the direct team's size and the partner pool.
 
 `world_scale` multiplies accounts, direct reps and the addressable partner pool together,
-so a larger world is the same market, only bigger (regions stay the same).
+so a larger world is the same market, only bigger (regions stay the same). Each setting's
+range is written once, in `WorldSettings` (the scenario file's [world] table); `World` is the
+same settings as the model holds them, checked when built.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Any
 
+from annotated_types import Ge, Le
+from pydantic import Field, ValidationError
+
 from sim.errors import PartnersimError
+from sim.schema import FileModel, explain, number, whole
 
 
 class WorldError(PartnersimError):
     """A world setting that is not allowed. The message names the key and the range."""
 
 
-@dataclass(frozen=True)
-class World:
-    """Structural settings of the market, fixed for a run.
+class WorldSettings(FileModel):
+    """Structural settings of the market, fixed for a run; omitted keys keep their defaults."""
 
-    Attributes:
-        world_scale: Multiplies accounts, direct reps and partner pool (0.25-64).
-        home_regions: Regions the direct team covers (1-8).
-        new_regions: New markets with no direct presence yet (0-8).
-        reps_per_region: Direct reps per home region at scale 1 (1-20).
-        accounts_per_region: Target accounts per region at scale 1 (20-2000).
-        partner_pool: Partner firms that could be recruited, at scale 1 (10-2000).
-        demand: Multiplier on how often accounts start buying (0.2-3).
-    """
-
-    world_scale: float = 1.0
-    home_regions: int = 4
-    new_regions: int = 2
-    reps_per_region: int = 3
-    accounts_per_region: int = 150
-    partner_pool: int = 140
-    demand: float = 1.0
-
-    def validate(self) -> World:
-        """Check every setting; raise WorldError naming the key and allowed range."""
-        for f in fields(self):
-            low, high, kind = WORLD_RANGES[f.name]
-            value = getattr(self, f.name)
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if ok and kind is int and isinstance(value, float):
-                ok = value.is_integer()
-            if not ok or not (low <= value <= high):
-                word = "integer" if kind is int else "number"
-                raise WorldError(
-                    f"world '{f.name}': {value!r} is not allowed (allowed: {word} from {low} to {high})"
-                )
-        return self
+    world_scale: number(0.25, 64) = Field(
+        1.0, description="Multiplies accounts, direct reps and the partner pool together: the same market, "
+                         "larger or smaller.")
+    home_regions: whole(1, 8) = Field(4, description="Regions the direct team covers.")
+    new_regions: whole(0, 8) = Field(2, description="New markets with no direct presence yet.")
+    reps_per_region: whole(1, 20) = Field(3, description="Direct reps per home region, at scale 1.")
+    accounts_per_region: whole(20, 2000) = Field(150, description="Target accounts per region, at scale 1.")
+    partner_pool: whole(10, 2000) = Field(140, description="Partner firms that could be recruited, at scale 1.")
+    demand: number(0.2, 3.0) = Field(1.0, description="Multiplier on how often accounts start buying.")
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as a plain dict."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in type(self).model_fields}
 
 
-WORLD_RANGES: dict[str, tuple[float, float, type]] = {
-    "world_scale": (0.25, 64, float),
-    "home_regions": (1, 8, int),
-    "new_regions": (0, 8, int),
-    "reps_per_region": (1, 20, int),
-    "accounts_per_region": (20, 2000, int),
-    "partner_pool": (10, 2000, int),
-    "demand": (0.2, 3.0, float),
-}
+class World(WorldSettings):
+    """The world settings a model runs on: `World(**settings)` checks them on the spot.
 
-WORLD_KEYS: tuple[str, ...] = tuple(WORLD_RANGES)
+    Raises:
+        WorldError: naming the first bad setting and its allowed range.
+    """
+
+    def __init__(self, **settings: Any) -> None:
+        try:
+            super().__init__(**settings)
+        except ValidationError as exc:
+            key, message = explain(exc, WorldSettings)[0]
+            raise WorldError(f"world '{key}': {message}") from None
+
+    def validate(self) -> World:  # type: ignore[override]  # pydantic's deprecated classmethod
+        """The settings, already checked when built (kept for `World(...).validate()` callers)."""
+        return self
+
+
+WORLD_KEYS: tuple[str, ...] = tuple(WorldSettings.model_fields)
+
+
+def _bounds(name: str) -> tuple[float, float, type]:
+    field = WorldSettings.model_fields[name]
+    low = next(m.ge for m in field.metadata if isinstance(m, Ge))
+    high = next(m.le for m in field.metadata if isinstance(m, Le))
+    return low, high, field.annotation
+
+
+WORLD_RANGES: dict[str, tuple[float, float, type]] = {name: _bounds(name) for name in WORLD_KEYS}
+"""(low, high, int or float) per setting, read off `WorldSettings`."""

@@ -1,7 +1,8 @@
 """A sweep spec: which scenario, how many quarters and seeds, and a design over levers.
 
-Specs are TOML. Every problem in a spec is reported at once, each naming the file, the key
-and what is allowed, like scenario files:
+Specs are TOML. `SpecFile` is the file's schema (`partnersim schema spec` prints it as JSON
+Schema); every problem in a spec is reported at once, each naming the file, the key and what is
+allowed, like scenario files:
 
     scenario = "baseline"
     quarters = 12
@@ -22,11 +23,27 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import PartnersimError
-from sim.policy import LEVERS
+from sim.limits import MAX_QUARTERS
+from sim.metrics import METRIC_COLUMNS
+from sim.policy import LEVERS, Lever, lever_table
 from sim.scenario import ScenarioError, load_scenario
+from sim.schema import FLAG, Allowed, FileModel, choice, fail, in_given_order, optional, problems, whole
 
 METHODS: dict[str, str] = {
     "grid": "every combination of each lever's values (numeric ranges need `steps`)",
@@ -35,29 +52,159 @@ METHODS: dict[str, str] = {
     "sobol": "Saltelli's scheme for Sobol indices: `samples` x (levers + 2) points (power of 2)",
     "morris": "`samples` Morris trajectories of (levers + 1) points on `levels` levels",
 }
-TOP_KEYS: dict[str, str] = {
-    "scenario": "string: a bundled scenario name or a path to a scenario file",
-    "quarters": "integer 1-200: quarters per run (default: the scenario's)",
-    "replications": "integer 1-10000: seeds per design point (default 1)",
-    "seed_start": "integer >= 0: the first seed (default 0); seeds are seed_start, seed_start+1, ...",
-    "design": "table: method and its settings",
-    "levers": "table: lever = a range, a list of values, or { values = [...] }",
-    "fixed": "table: lever = value held for every run",
-    "outcome": "string: the metric `partnersim analyze` ranks levers by (default revenue_partner)",
-}
-DESIGN_KEYS: dict[str, str] = {
-    "method": " | ".join(METHODS),
-    "samples": "integer >= 1: points (random, lhs), base samples N (sobol) or trajectories (morris)",
-    "levels": "integer >= 2: grid levels for morris (default 4)",
-    "seed": "integer >= 0: the sampler's seed (default 0)",
-    "second_order": "boolean: sobol second-order indices too (default false)",
-}
+SEEDS = whole(0, 2**31 - 1)
+MAX_SAMPLES = 1_000_000
 
 
 class SpecError(PartnersimError):
     """A sweep spec that cannot be used; the message lists every problem."""
 
 
+# ------------------------------------------------------------------------- the file's schema
+def _distinct(values: list[Any]) -> list[Any]:
+    if len(set(values)) != len(values):
+        raise fail(((), "a value is listed twice"))
+    return values
+
+
+def _values(lever: Lever) -> Any:
+    return Annotated[list[lever.annotation], Field(min_length=1), AfterValidator(_distinct),
+                     Allowed(f"a list of distinct values ({lever.allowed()})")]
+
+
+def _range_table(lever: Lever) -> type[FileModel]:
+    """{ low, high, steps } for a numeric lever, bounds of the lever's own type."""
+    def ordered(table: FileModel) -> FileModel:
+        if not table.low < table.high:
+            raise fail(((), f"low ({table.low}) must be below high ({table.high})"))
+        return table
+    return create_model(
+        f"{lever.name}_range", __base__=FileModel, __doc__=f"A range of {lever.name}.",
+        __validators__={"ordered": model_validator(mode="after")(ordered)},
+        low=(lever.annotation, Field(description="The smallest value.")),
+        high=(lever.annotation, Field(description="The largest value.")),
+        steps=(whole(2), optional("Grid points over the range (a grid needs it).")),
+    )
+
+
+def _shape(value: Any) -> str | None:
+    """Which form an axis is written in: a list, { values = [...] }, a range, or "both"."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "values" if "values" in value else "range"
+    return "both" if value == "both" else None
+
+
+def _axis(lever: Lever) -> Any:
+    """How one lever may vary: a list of values, { values = [...] }, a range { low, high,
+    steps } (numeric levers), or "both" (switches)."""
+    values = create_model(f"{lever.name}_values", __base__=FileModel, __doc__=f"Values of {lever.name}.",
+                          values=(_values(lever), Field(description="The values to try.")))
+    forms: dict[str, Any] = {"list": _values(lever), "values": values}
+    allowed = f"a list of values ({lever.allowed()})"
+    if lever.kind in ("int", "float"):
+        forms["range"] = _range_table(lever)
+        allowed = f"a list of values or a range {{ low, high, steps }} ({lever.allowed()})"
+    if lever.kind == "bool":
+        forms["both"] = Literal["both"]
+        allowed = f"a list of values, or \"both\" ({lever.allowed()})"
+    union = Union[tuple(Annotated[tp, Tag(name)] for name, tp in forms.items())]  # noqa: UP007
+    return Annotated[union, Discriminator(_shape), Allowed(allowed)]
+
+
+class Design(FileModel):
+    """How the design points are drawn."""
+
+    method: choice(METHODS) = Field("grid", description=" | ".join(METHODS))
+    samples: whole(0, MAX_SAMPLES) = optional(
+        "integer >= 1: points (random, lhs), base samples N (sobol) or trajectories (morris)")
+    levels: whole(2, 100) = Field(4, description="integer >= 2: grid levels for morris (default 4)")
+    seed: SEEDS = Field(0, description="integer >= 0: the sampler's seed (default 0)")
+    second_order: FLAG = Field(False, description="boolean: sobol second-order indices too (default false)")
+
+    @model_validator(mode="after")
+    def _samples_fit_method(self) -> Design:
+        if self.method == "grid":
+            return self
+        if not self.samples:
+            allowed = f"for {self.method}: integer from 1 to {MAX_SAMPLES}"
+            raise fail((("samples",), f"missing (required {allowed})" if self.samples is None
+                        else f"{self.samples} is not allowed (allowed {allowed})"))
+        if self.method == "sobol" and self.samples & (self.samples - 1):
+            raise fail((("samples",), f"{self.samples} is not allowed for sobol "
+                                      "(allowed: a power of 2, e.g. 64, 128)"))
+        return self
+
+
+AxesTable = lever_table("Levers", _axis, defaults=False,
+                        doc="The levers that vary: lever = a range, a list of values, or { values = [...] }.")
+FixedTable = lever_table("Fixed", defaults=False, doc="Lever = value held for every run.")
+
+
+class SpecFile(FileModel):
+    """A partnersim sweep spec: a scenario, seeds, and a design over levers."""
+
+    model_config = ConfigDict(title="partnersim sweep spec")
+
+    scenario: str = Field("baseline", description="string: a bundled scenario name or a path to a scenario file")
+    quarters: whole(1, MAX_QUARTERS) = optional(
+        f"integer 1-{MAX_QUARTERS}: quarters per run (default: the scenario's)")
+    replications: whole(1, 10_000) = Field(1, description="integer 1-10000: seeds per design point (default 1)")
+    seed_start: SEEDS = Field(
+        0, description="integer >= 0: the first seed (default 0); seeds are seed_start, seed_start+1, ...")
+    design: Design = Field(Design(), description="table: method and its settings")
+    levers: in_given_order(AxesTable) = Field(
+        {}, description="table: lever = a range, a list of values, or { values = [...] }")
+    fixed: in_given_order(FixedTable) = Field({}, description="table: lever = value held for every run")
+    outcome: choice(METRIC_COLUMNS, ", ".join(METRIC_COLUMNS)) = Field(
+        "revenue_partner", description="string: the metric `partnersim analyze` ranks levers by "
+                                       "(default revenue_partner)")
+
+    @field_validator("scenario")
+    @classmethod
+    def _scenario_loads(cls, scenario: str, info: ValidationInfo) -> str:
+        where = (info.context or {}).get("where", "<spec>")
+        if where != "<spec>" and ("/" in scenario or scenario.endswith(".toml")) and not Path(scenario).is_absolute():
+            scenario = str((Path(where).parent / scenario).resolve())   # relative to the spec file
+        try:
+            load_scenario(scenario)
+        except ScenarioError as exc:
+            raise fail(((), str(exc).splitlines()[0])) from None
+        return scenario
+
+    @field_validator("levers")
+    @classmethod
+    def _levers_vary(cls, levers: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        if not levers:
+            raise fail(((), "no lever varies (add at least one lever under [levers])"))
+        design = info.data.get("design")
+        method = design.method if design else ""
+        axes = [_lever_axis(name, v) for name, v in levers.items()]
+        found = [((a.name,), "a grid over a range needs steps = integer >= 2, or list the values")
+                 for a in axes if method == "grid" and a.is_range and a.steps is None]
+        if method in ("sobol", "morris") and any(not a.is_range and len(a.values) < 2 for a in axes):
+            found.append(((), f"{method} needs every lever to vary over at least two values"))
+        if found:
+            raise fail(*found)
+        return levers
+
+    @field_validator("fixed")
+    @classmethod
+    def _fixed_not_varied(cls, fixed: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        varied = info.data.get("levers") or {}
+        found = [((name,), "is also under [levers]; a lever is either varied or fixed") for name in fixed
+                 if name in varied]
+        if found:
+            raise fail(*found)
+        return fixed
+
+
+TOP_KEYS: dict[str, str] = {k: f.description or "" for k, f in SpecFile.model_fields.items()}
+DESIGN_KEYS: dict[str, str] = {k: f.description or "" for k, f in Design.model_fields.items()}
+
+
+# ------------------------------------------------------------------------- the checked spec
 @dataclass(frozen=True)
 class LeverAxis:
     """How one lever varies: a numeric range or a list of values."""
@@ -152,150 +299,31 @@ def load_spec(path: str | os.PathLike) -> SweepSpec:
 
 
 def spec_from_dict(raw: dict[str, Any], where: str = "<spec>") -> SweepSpec:
-    """Check a spec given as a dict (as `sim.sweep` accepts)."""
-    problems: list[str] = []
+    """Check a spec given as a dict (as `sim.sweep` accepts).
 
-    def bad(key: str, msg: str) -> None:
-        problems.append(f"{where}: '{key}': {msg}")
-
-    for k in raw:
-        if k not in TOP_KEYS:
-            bad(k, f"unknown key (allowed: {', '.join(TOP_KEYS)})")
-    scenario = raw.get("scenario", "baseline")
-    quarters_default = 12
-    if not isinstance(scenario, str):
-        bad("scenario", f"expected {TOP_KEYS['scenario']}")
-    else:
-        looks_like_path = "/" in scenario or scenario.endswith(".toml")
-        if where != "<spec>" and looks_like_path and not Path(scenario).is_absolute():
-            scenario = str((Path(where).parent / scenario).resolve())   # relative to the spec file
-        try:
-            quarters_default = load_scenario(scenario).quarters
-        except ScenarioError as exc:
-            bad("scenario", str(exc).splitlines()[0])
-
-    def integer(key: str, default: int, low: int, high: int, table: dict | None = None, name: str = "") -> int:
-        src = raw if table is None else table
-        v = src.get(key, default)
-        if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
-            bad(name or key, f"{v!r} is not allowed (allowed: integer from {low} to {high})")
-            return default
-        return v
-
-    quarters = integer("quarters", quarters_default, 1, 200)
-    replications = integer("replications", 1, 1, 10_000)
-    seed_start = integer("seed_start", 0, 0, 2**31 - 1)
-    outcome = raw.get("outcome", "revenue_partner")
-    from sim.metrics import METRIC_COLUMNS
-
-    if outcome not in METRIC_COLUMNS:
-        bad("outcome", f"{outcome!r} is not a metric (allowed: {', '.join(METRIC_COLUMNS)})")
-
-    design = raw.get("design", {})
-    if not isinstance(design, dict):
-        bad("design", "expected a table [design]")
-        design = {}
-    for k in design:
-        if k not in DESIGN_KEYS:
-            bad(f"design.{k}", f"unknown key (allowed: {', '.join(DESIGN_KEYS)})")
-    method = design.get("method", "grid")
-    if method not in METHODS:
-        bad("design.method", f"{method!r} is not allowed (allowed: {' | '.join(METHODS)})")
-    samples = integer("samples", 0 if method == "grid" else -1, 0 if method == "grid" else 1, 1_000_000,
-                      design, "design.samples")
-    levels = integer("levels", 4, 2, 100, design, "design.levels")
-    design_seed = integer("seed", 0, 0, 2**31 - 1, design, "design.seed")
-    second_order = design.get("second_order", False)
-    if not isinstance(second_order, bool):
-        bad("design.second_order", f"{second_order!r} is not allowed (allowed: true | false)")
-        second_order = False
-    if method == "sobol" and samples > 0 and samples & (samples - 1):
-        bad("design.samples", f"{samples} is not allowed for sobol (allowed: a power of 2, e.g. 64, 128)")
-
-    axes = _axes(raw.get("levers", {}), method, bad)
-    fixed = _fixed(raw.get("fixed", {}), {a.name for a in axes}, bad)
-    if not axes and not problems:
-        bad("levers", "no lever varies (add at least one lever under [levers])")
-    if method in ("sobol", "morris") and any(not a.is_range and len(a.values) < 2 for a in axes):
-        bad("levers", f"{method} needs every lever to vary over at least two values")
-    if problems:
-        raise SpecError("\n".join(problems))
-    return SweepSpec(scenario=scenario, quarters=quarters, replications=replications, seed_start=seed_start,
-                     method=method, samples=samples, levels=levels, design_seed=design_seed,
-                     second_order=second_order, axes=tuple(axes), fixed=fixed, outcome=outcome,
-                     path=where)
+    Raises:
+        SpecError: every problem, one per line, each naming `where` and the key.
+    """
+    try:
+        checked = SpecFile.model_validate(raw, context={"where": where})
+    except ValidationError as exc:
+        raise SpecError("\n".join(problems(exc, SpecFile, where))) from None
+    design = checked.design
+    return SweepSpec(scenario=checked.scenario,
+                     quarters=checked.quarters or load_scenario(checked.scenario).quarters,
+                     replications=checked.replications, seed_start=checked.seed_start, method=design.method,
+                     samples=design.samples or 0, levels=design.levels, design_seed=design.seed,
+                     second_order=design.second_order,
+                     axes=tuple(_lever_axis(name, v) for name, v in checked.levers.items()),
+                     fixed=dict(checked.fixed), outcome=checked.outcome, path=where)
 
 
-def _axes(value: Any, method: str, bad) -> list[LeverAxis]:
-    if not isinstance(value, dict):
-        bad("levers", "expected a table [levers]")
-        return []
-    axes = []
-    for name, v in value.items():
-        key = f"levers.{name}"
-        if name not in LEVERS:
-            bad(key, f"unknown lever (levers: {', '.join(LEVERS)})")
-            continue
-        lever = LEVERS[name]
-        if isinstance(v, dict) and "values" not in v:
-            extra = set(v) - {"low", "high", "steps"}
-            if extra:
-                bad(key, f"unknown key {sorted(extra)[0]!r} (allowed: low, high, steps; or values)")
-                continue
-            if lever.kind not in ("int", "float"):
-                bad(key, f"a range needs a numeric lever; give a list of values ({lever.allowed()})")
-                continue
-            try:
-                low, high = lever.check(v.get("low")), lever.check(v.get("high"))
-            except ValueError:
-                bad(key, f"low and high must both be allowed values ({lever.allowed()})")
-                continue
-            if not low < high:
-                bad(key, f"low ({low}) must be below high ({high})")
-                continue
-            steps = v.get("steps")
-            if method == "grid" and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 2):
-                bad(key, f"a grid over a range needs steps = integer >= 2 (got {steps!r}), or list the values")
-                continue
-            axes.append(LeverAxis(name, low=float(low), high=float(high), steps=steps))
-            continue
-        values = v.get("values") if isinstance(v, dict) else v
-        if isinstance(v, dict) and set(v) - {"values"}:
-            bad(key, "give either values = [...] or low/high(/steps), not both")
-            continue
-        if lever.kind == "bool" and values == "both":
-            values = [False, True]
-        if not isinstance(values, list) or not values:
-            bad(key, f"expected a list of values or a range {{ low, high }} (allowed: {lever.allowed()})")
-            continue
-        clean = []
-        for item in values:
-            try:
-                clean.append(lever.check(item))
-            except ValueError:
-                bad(key, f"{item!r} is not allowed (allowed: {lever.allowed()})")
-        if len(clean) == len(values):
-            if len(set(clean)) != len(clean):
-                bad(key, "a value is listed twice")
-                continue
-            axes.append(LeverAxis(name, values=tuple(clean)))
-    return axes
-
-
-def _fixed(value: Any, varied: set[str], bad) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        bad("fixed", "expected a table [fixed]")
-        return {}
-    out = {}
-    for name, v in value.items():
-        key = f"fixed.{name}"
-        if name not in LEVERS:
-            bad(key, f"unknown lever (levers: {', '.join(LEVERS)})")
-        elif name in varied:
-            bad(key, "is also under [levers]; a lever is either varied or fixed")
-        else:
-            try:
-                out[name] = LEVERS[name].check(v)
-            except ValueError:
-                bad(key, f"{v!r} is not allowed (allowed: {LEVERS[name].allowed()})")
-    return out
+def _lever_axis(name: str, value: Any) -> LeverAxis:
+    """A checked [levers] entry as the axis the design uses."""
+    if isinstance(value, list):
+        return LeverAxis(name, values=tuple(value))
+    if value == "both":
+        return LeverAxis(name, values=(False, True))
+    if "values" in type(value).model_fields:
+        return LeverAxis(name, values=tuple(value.values))
+    return LeverAxis(name, low=float(value.low), high=float(value.high), steps=value.steps)
