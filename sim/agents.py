@@ -4,6 +4,9 @@ Direct reps and partner firms are many, so their numbers live in numpy arrays ow
 the model (`model.reps`, `model.partners`); each agent is a thin, readable view onto its
 row, so a person (or the game's hover card) can still reason about one rep or one firm.
 Partner managers are few and keep their state on the agent.
+
+Agents never import mechanisms (the mechanisms import the agents): a view that needs a
+mechanism's result asks the model for it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+
+from sim import params as P
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
@@ -80,7 +85,7 @@ class PartnerManager(mesa.Agent):
         super().__init__(model)
         self.skill = skill
         self.profile = profile
-        self.ramp = 0.5  # a new hire spends their first quarter learning the portfolio
+        self.ramp = P.NEW_MANAGER_RAMP  # a new hire spends their first quarter learning the portfolio
         self.portfolio: list[int] = []  # partner row indices
         self.quarters = 0
 
@@ -88,14 +93,7 @@ class PartnerManager(mesa.Agent):
     def effective_skill(self) -> float:
         """Skill after partner-management training (C20)."""
         training = self.model.policy.partner_team_training
-        return self.skill + (1.0 - self.skill) * 0.5 * training
-
-    @property
-    def capacity(self) -> float:
-        """Partner-attention units per quarter (a normal partner needs 1, a GSI 3)."""
-        from sim.mechanisms.partner_team import manager_capacity
-
-        return manager_capacity(self)
+        return self.skill + (1.0 - self.skill) * P.TRAINING_SKILL_GAIN * training
 
 
 class PartnerFirm(mesa.Agent):
@@ -145,8 +143,8 @@ class PartnerFirm(mesa.Agent):
 
     @property
     def satisfaction(self) -> float:
-        p = self.model.partners
-        return float(0.5 * p.s_econ[self.idx] + 0.5 * p.s_soc[self.idx])
+        """Overall satisfaction: economic and social, weighed equally (C6; calibration row M3)."""
+        return self.model.partner_satisfaction(self.idx)
 
     @property
     def customer_relationships(self) -> int:
@@ -163,7 +161,5 @@ class PartnerFirm(mesa.Agent):
         return self._get("rhythm_phase")
 
     def risk_reasons(self) -> list[str]:
-        """Why this partner might leave, in plain words, most important first."""
-        from sim.mechanisms.satisfaction import churn_reasons
-
-        return churn_reasons(self.model, self.idx)
+        """Why this partner is at risk of leaving, most important first; empty when it is not."""
+        return self.model.risk_reasons(self.idx)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.policy import LEVERS, PolicyError
+
 EVENT_KINDS: tuple[str, ...] = (
     "deal_won",
     "deal_lost",
@@ -77,3 +79,25 @@ class ScheduledEvent:
     shock: str = ""
     size: float = 0.0
     duration: int = 1
+
+
+def check_scheduled(ev: ScheduledEvent) -> None:
+    """Check a scheduled event before a run starts.
+
+    Raises:
+        PolicyError: An unknown kind, shock or lever, or a bad lever value, naming the quarter.
+    """
+    if ev.kind == "policy":
+        for k, v in ev.changes:
+            if k not in LEVERS:
+                raise PolicyError(f"scheduled event in quarter {ev.quarter}: unknown lever '{k}'")
+            LEVERS[k].check(v)
+    elif ev.kind == "shock":
+        if ev.shock not in SHOCKS:
+            raise PolicyError(
+                f"scheduled event in quarter {ev.quarter}: shock '{ev.shock}' is not allowed "
+                f"(allowed: {' | '.join(SHOCKS)})"
+            )
+    else:
+        raise PolicyError(f"scheduled event in quarter {ev.quarter}: kind '{ev.kind}' is not allowed "
+                          "(allowed: policy | shock)")

@@ -16,6 +16,7 @@ from sim import params as P
 from sim import units
 from sim.agents import ACTIVE, AT_RISK, ONBOARDING, PRODUCTIVE, enrolled_mask
 from sim.mechanisms.forecast import forecast_error
+from sim.mechanisms.satisfaction import partner_satisfaction
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
@@ -136,7 +137,7 @@ def top_share(values: np.ndarray, fraction: float) -> float:
 
 
 def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
-    """All metrics for the quarter that just ended."""
+    """All metrics for the quarter that just ended; reads the model, changes nothing."""
     p = model.partners
     acc = model.acc
     enrolled = enrolled_mask(p.stage)
@@ -148,8 +149,7 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
     spend = model.incentive_spend_q
     cost = salaries + model.program_budget + spend + acc["neutral_comp"]
     net = rev_p - cost
-    model.net_history.append(net)
-    model.cumulative_net += net
+    cumulative = model.cumulative_net + net   # the model books both into the board's ledger
     per_partner = p.revenue_q[in_quarter]
     n_in = int(in_quarter.sum())
     n_team = len(model.managers)
@@ -178,7 +178,7 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
         "partners_churned": int(model.partners_churned_q),
         "partners_transacting": int((p.wins_q > 0).sum()),
         "transacting_share": float((p.wins_q[in_quarter] > 0).sum() / n_in) if n_in else 0.0,
-        "partner_satisfaction_mean": mean(0.5 * p.s_econ + 0.5 * p.s_soc),
+        "partner_satisfaction_mean": mean(partner_satisfaction(p)),
         "partner_capability_mean": mean(p.capability),
         "partner_mindshare_mean": mean(p.mindshare),
         "partner_opportunities": int(p.opps_q.sum()),
@@ -190,7 +190,7 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
         "partner_program_cost": float(cost),
         "incentive_spend": float(spend),
         "partner_net_contribution": float(net),
-        "cumulative_net_contribution": float(model.cumulative_net),
+        "cumulative_net_contribution": float(cumulative),
         "forecast_direct": float(model.forecast[0]),
         "forecast_partner": float(model.forecast[1]),
         "forecast_error_direct": forecast_error(model.forecast[0], rev_d),

@@ -17,31 +17,27 @@ import numpy as np
 import pandas as pd
 
 from sim import params as P
-from sim.agents import (
-    ENROLLED,
-    PRODUCTIVE,
-    DirectRep,
-    PartnerFirm,
-    PartnerManager,
-    enrolled_mask,
-)
-from sim.events import SHOCKS, Event, ScheduledEvent
+from sim.agents import DirectRep, PartnerFirm, PartnerManager, enrolled_mask
+from sim.events import Event, ScheduledEvent, check_scheduled
 from sim.mechanisms import (
     collaboration,
     conflict,
+    coselling,
     enablement,
     executive,
     forecast,
     incentives,
+    management,
     partner_team,
     recruiting,
     sales,
     satisfaction,
+    shocks,
 )
 from sim.metrics import METRIC_COLUMNS, compute_quarter_metrics, empty_metrics
 from sim.names import partner_names, region_names
-from sim.policy import LEVERS, Policy, PolicyError
-from sim.state import DIRECT, NO_OWNER, Market, PartnerArrays, Pipeline, RepArrays
+from sim.policy import Policy
+from sim.state import Market, PartnerArrays, Pipeline, RepArrays
 from sim.world import World
 
 WEEKS = P.WEEKS_PER_QUARTER
@@ -93,14 +89,14 @@ class PartnerProgramModel(mesa.Model):
         self.effective: Policy = self.policy
         self.scheduled: tuple[ScheduledEvent, ...] = tuple(sorted(events, key=lambda e: e.quarter))
         for ev in self.scheduled:
-            _check_scheduled(ev)
+            check_scheduled(ev)
         self.event_log: list[Event] = []
         self.quarter = 0          # completed quarters
         self.program_cut = False
         self.reputation = P.REPUTATION_START
         self.offer_fit_gain = 0.0
         self.demand_shock = 1.0
-        self._shock_left = 0
+        self.demand_shock_left = 0    # quarters a demand shock still lasts
         self.poach = 0.0
         self.takeovers_heard = 0.0
         self.net_history: list[float] = []
@@ -126,42 +122,43 @@ class PartnerProgramModel(mesa.Model):
         rng = self.rng
         s = w.world_scale
         self.region_labels = region_names(w.home_regions, w.new_regions)
-        self.market = Market(rng, w.home_regions, w.new_regions, max(10, round(w.accounts_per_region * s)))
+        self.market = Market(rng, w.home_regions, w.new_regions,
+                             max(P.MIN_ACCOUNTS_PER_REGION, round(w.accounts_per_region * s)))
         n_reps = max(w.home_regions, round(w.reps_per_region * w.home_regions * s))
-        skill = np.clip(rng.normal(0.6, 0.15, n_reps), 0.1, 1.0)
+        skill = np.clip(rng.normal(P.REP_SKILL_MEAN, P.REP_SKILL_SD, n_reps), P.REP_SKILL_MIN, 1.0)
         self.reps = RepArrays(
             region=np.arange(n_reps) % w.home_regions,
             skill=skill,
-            quota=np.full(n_reps, 200_000.0),
-            capacity=P.DIRECT_OPP_RATE * (0.8 + 0.4 * skill),
+            quota=np.full(n_reps, P.REP_QUOTA),
+            capacity=P.DIRECT_OPP_RATE * (P.REP_SKILL_BASE + P.REP_SKILL_WEIGHT * skill),
             bookings_q=np.zeros(n_reps),
         )
         self.reps_by_region = [np.nonzero(self.reps.region == r)[0] for r in range(self.market.n_regions)]
         self.rep_agents = [DirectRep(self, k) for k in range(n_reps)]
 
-        n = max(5, round(w.partner_pool * s))
+        n = max(P.MIN_PARTNER_POOL, round(w.partner_pool * s))
         ptype = rng.choice(len(P.TYPE_SHARE), size=n, p=P.TYPE_SHARE)
         sigma = P.TYPE_SIZE_SIGMA[ptype]
         size = P.TYPE_SIZE_MEAN[ptype] * rng.lognormal(-sigma**2 / 2, sigma)
-        fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-P.FIT_SIGMA**2 / 2, P.FIT_SIGMA, n), 0.03, 1.0)
+        fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-P.FIT_SIGMA**2 / 2, P.FIT_SIGMA, n), P.FIT_MIN, 1.0)
         n_reg = self.market.n_regions
         regions = np.zeros((n, n_reg), dtype=bool)
         primary = rng.integers(n_reg, size=n)
         regions[np.arange(n), primary] = True
-        extra = (size > 1.5).astype(int) + (size > 3.0).astype(int)
+        extra = (size > P.SECOND_REGION_SIZE).astype(int) + (size > P.THIRD_REGION_SIZE).astype(int)
         for i in np.nonzero(extra)[0]:
             regions[i, rng.choice(n_reg, size=min(n_reg, 1 + extra[i]), replace=False)] = True
         regions[ptype == P.GSI, :] = True
         self.partners = PartnerArrays(
             ptype=ptype, size=size, fit=fit, regions=regions,
-            rhythm_phase=rng.random(n), rhythm_amp=rng.uniform(0.1, 0.45, n),
+            rhythm_phase=rng.random(n), rhythm_amp=rng.uniform(P.RHYTHM_AMP_MIN, P.RHYTHM_AMP_MAX, n),
         )
         names = partner_names(rng, n)
         self.partner_agents = [PartnerFirm(self, i, names[i]) for i in range(n)]
         self.pipeline = Pipeline()
         self.market_open = self.market.is_home.copy()
 
-    def _warm_up(self, weeks: int = 39) -> None:
+    def _warm_up(self, weeks: int = P.WARM_UP_WEEKS) -> None:
         """Run the direct team alone before launch, so the program starts in a going
         concern: a full direct pipeline and an installed base of direct customers."""
         self._silent = True
@@ -192,14 +189,6 @@ class PartnerProgramModel(mesa.Model):
         gain = self.offer_fit_gain * collaboration.integration_weight(self)
         return np.clip(self.partners.fit + gain, 0.0, 1.0)
 
-    def effort_multiplier(self) -> np.ndarray:
-        """Short-term effort from push management and incentives (C16, C17)."""
-        p = self.partners
-        mult = incentives.incentive_effort_multiplier(self)
-        if self.effective.management_style == "push":
-            mult = mult * (1.0 + P.PUSH_BOOST * np.exp(-P.PUSH_FATIGUE * p.push_quarters))
-        return mult
-
     def rep_for_region(self, region: int) -> int:
         """A direct rep working `region`, or -1 in a new market."""
         reps = self.reps_by_region[region] if region < len(self.reps_by_region) else ()
@@ -210,15 +199,23 @@ class PartnerProgramModel(mesa.Model):
     def region_name(self, region: int) -> str:
         return self.region_labels[region]
 
-    def cosell_candidates(self) -> dict[int, np.ndarray]:
-        return self._cosell
-
     def manager_skill_per_partner(self) -> np.ndarray:
+        """The effective skill of each partner's manager (0 for a partner without one)."""
         skill = np.zeros(self.partners.n)
         for m in self.managers:
             if m.portfolio:
                 skill[m.portfolio] = m.effective_skill
         return skill
+
+    def partner_satisfaction(self, i: int) -> float:
+        """Partner `i`'s overall satisfaction, for its agent's view (agents do not import
+        mechanisms; see `satisfaction.partner_satisfaction`)."""
+        return satisfaction.partner_satisfaction(self.partners, i)
+
+    def risk_reasons(self, i: int) -> list[str]:
+        """Why partner `i` is at risk of leaving, most important first; empty when it is not
+        (see `satisfaction.risk_reasons`)."""
+        return satisfaction.risk_reasons(self, i)
 
     def log(self, kind: str, agents: tuple[int, ...], cause: str, amount: float = 0.0,
             week: int | None = None, data: dict | None = None) -> None:
@@ -304,7 +301,7 @@ class PartnerProgramModel(mesa.Model):
         enablement.absorb_enablement(self, sales.partner_rhythm(self, week + WEEKS / 2))
         self.marketing_boost = enablement.marketing_boost(self)
         self.enrolled_in_quarter = enrolled_mask(p.stage)
-        self._refresh_cosell()
+        coselling.refresh_cosell_pairs(self)
         self.forecast = forecast.forecast_quarter(self, week)
 
     def _end_quarter(self, week: int) -> None:
@@ -315,16 +312,18 @@ class PartnerProgramModel(mesa.Model):
         if pol.direct_takeover:
             conflict.take_accounts_direct(self)
             conflict.take_deals_direct(self, week)
-        n_enrolled = max(10, int(enrolled_mask(p.stage).sum()))
-        self.takeovers_heard = min(2.0, float(p.takeovers_q.sum()) * 10.0 / n_enrolled)
+        conflict.hear_of_takeovers(self)
         satisfaction.update_satisfaction(self)
         satisfaction.partner_mindshare(self)
         satisfaction.update_lifecycle(self)
         partner_team.partner_manager_turnover(self)
         collaboration.channel_insight_to_product(self)
-        self._update_awareness()
+        sales.build_awareness(self)
         self.incentive_spend_q = incentives.incentive_spend(self, self.acc["bounty_owed"])
         self.metrics = compute_quarter_metrics(self)
+        # the board's ledger, which its review reads
+        self.net_history.append(self.metrics["partner_net_contribution"])
+        self.cumulative_net = self.metrics["cumulative_net_contribution"]
         self.policy_history.append(self.policy.as_dict())
         executive.board_review(self)
         if self.program_cut:
@@ -333,15 +332,12 @@ class PartnerProgramModel(mesa.Model):
         enrolled = enrolled_mask(p.stage)
         p.quarters_enrolled += enrolled
         p.quarters_since_deal = np.where(p.wins_q > 0, 0, p.quarters_since_deal + enrolled)
-        if pol.management_style == "push":
-            p.push_quarters += enrolled
-        else:
-            p.push_quarters[:] = 0
+        management.count_push_quarters(self, enrolled)
         p.revenue_prev_q = p.revenue_q.copy()
         rev_created = self.acc["inquarter"]
         self.inquarter_runrate = (rev_created[0], rev_created[1])
-        self.reputation += 0.05 * (P.REPUTATION_START - self.reputation)
-        self.poach *= 0.5
+        self.reputation += P.REPUTATION_RECOVERY * (P.REPUTATION_START - self.reputation)
+        shocks.poaching_fades(self)
 
     def _reset_quarter(self) -> None:
         p = self.partners
@@ -364,139 +360,22 @@ class PartnerProgramModel(mesa.Model):
             self.program_budget = 0.0
             self.support = 0.0
             self.marketing_boost = 1.0
-            self._cosell: dict[int, np.ndarray] = {}
+            self.cosell_pool: dict[int, np.ndarray] = {}   # co-sell partners by home region
             self.enrolled_in_quarter = np.zeros(p.n, dtype=bool)
 
-    def _refresh_cosell(self) -> None:
-        self._cosell = {}
-        if self.effective.direct_comp != "neutral" or self.program_cut:
-            return
-        p = self.partners
-        ok = (p.stage == PRODUCTIVE) & (p.ptype != P.GSI)
-        for r in range(self.market.n_home):
-            idx = np.nonzero(ok & p.regions[:, r])[0]
-            if len(idx):
-                self._cosell[r] = idx
-
-    def _update_awareness(self) -> None:
-        m = self.market
-        new = ~m.is_home
-        m.awareness[new] = 0.3 + 0.7 * np.minimum(1.0, m.references[new] / P.REFERENCES_FOR_AWARENESS)
-
     def _fire_scheduled(self, q: int) -> None:
-        if self._shock_left > 0:
-            self._shock_left -= 1
-            if self._shock_left == 0:
-                self.demand_shock = 1.0
+        """Fire the scenario events scheduled for quarter `q` and log each."""
+        shocks.demand_shock_wears_off(self)
         for ev in self.scheduled:
             if ev.quarter != q:
                 continue
             week = (q - 1) * WEEKS
             if ev.kind == "policy":
                 self.set_policy(**dict(ev.changes))
-            elif ev.shock == "demand":
-                self.demand_shock = float(ev.size)
-                self._shock_left = int(ev.duration)
-            elif ev.shock == "reputation":
-                self.reputation = float(np.clip(self.reputation + ev.size, 0.0, 1.0))
-            elif ev.shock == "manager_departures":
-                for _ in range(min(int(ev.size), len(self.managers))):
-                    m = self.managers.pop()
-                    for i in m.portfolio:
-                        self.partners.s_soc[i] = max(0.0, self.partners.s_soc[i] - 0.06)
-                    m.remove()
-            elif ev.shock == "competitor_poach":
-                self.poach = float(ev.size)
-                self.partners.mindshare *= 1.0 - float(ev.size)
+            else:
+                shocks.apply_shock(self, ev)
             self.log("scenario_event", (), ev.message, week=week,
                      data={"kind": ev.kind, "shock": ev.shock, "changes": dict(ev.changes)})
-
-    # ------------------------------------------------------------------ deals
-    def book_deal(self, row: int, week: int, won: bool) -> None:
-        """Book a closed deal: revenue, customer ownership, references, learning."""
-        c = self.pipeline.cols
-        p = self.partners
-        acc = self.acc
-        ch = int(c["channel"][row])
-        value = float(c["value"][row])
-        region = int(c["region"][row])
-        acct = int(c["account"][row])
-        kind = int(c["kind"][row])
-        in_q = c["created"][row] >= week - (week % WEEKS)
-        m = self.market
-        if ch < 0:
-            cos = int(c["cosell"][row])
-            if kind == 0:
-                acc["direct_closed"] += 1
-                acc["direct_won"] += won
-                if cos >= 0:
-                    acc["cosell_closed"] += 1
-                    acc["cosell_won"] += won
-            rep = int(c["rep"][row])
-            if won:
-                acc["revenue_direct"] += value
-                if rep >= 0:
-                    self.reps.bookings_q[rep] += value
-                if in_q:
-                    acc["inquarter"][0] += value
-                if cos >= 0 and int(c["segment"][row]) == 0:
-                    self.partner_references += 1
-                if cos >= 0 and p.stage[cos] in ENROLLED:
-                    p.income_q[cos] += value * P.TYPE_SERVICES_ATTACH[p.ptype[cos]] * 0.5
-                if not m.customer[acct]:
-                    m.customer[acct] = True
-                    m.references[region] += 1
-                if m.owner[acct] == NO_OWNER:
-                    m.owner[acct] = DIRECT
-            self.log("deal_won" if won else "deal_lost",
-                     (self.rep_agents[rep].unique_id,) if rep >= 0 else (),
-                     f"Direct {'won' if won else 'lost'} a {_money(value)} deal in {self.region_name(region)}",
-                     amount=value, week=week,
-                     data={"channel": "direct", "region": region, "kind": kind, "cosell": cos})
-            return
-        margin = self.effective.partner_margin
-        if kind == 0:
-            acc["partner_closed"] += 1
-            acc["partner_won"] += won
-        agent = self.partner_agents[ch]
-        if won:
-            net = value * (1.0 - margin)
-            acc["revenue_partner"] += net
-            if in_q:
-                acc["inquarter"][1] += net
-            p.revenue_q[ch] += net
-            p.revenue_total[ch] += net
-            p.income_q[ch] += value * (margin + P.TYPE_SERVICES_ATTACH[p.ptype[ch]])
-            p.wins_q[ch] += 1
-            p.wins_total[ch] += 1
-            if int(c["segment"][row]) == 0:
-                self.partner_references += 1
-            enablement.learn_by_doing(self, ch)
-            if kind == 0 and self.effective.incentive == "referral_bounty":
-                # every new deal is claimed as a referral, including those that would have
-                # happened anyway: much of a bounty is deadweight (E12)
-                acc["bounty_owed"] += P.BOUNTY_RATE * value
-            if self.effective.direct_comp == "neutral" and m.is_home[region]:
-                acc["neutral_comp"] += P.NEUTRAL_COMP_RATE * value
-            if not m.customer[acct]:
-                m.customer[acct] = True
-                m.references[region] += 1
-            if m.owner[acct] == NO_OWNER:
-                isv_one_off = (p.ptype[ch] == P.ISV and self.effective.cross_org_collaboration < 0.5)
-                m.owner[acct] = DIRECT if (isv_one_off and m.is_home[region]) else ch
-                if isv_one_off and not m.is_home[region]:
-                    m.owner[acct] = NO_OWNER
-            if sales.first_deal(self, ch, week):
-                signed = int(p.signed_week[ch])
-                self.log("first_partner_deal", (agent.unique_id,),
-                         f"{agent.name} closed its first deal, {week - signed} weeks after signing",
-                         amount=net, week=week, data={"partner": ch, "weeks_since_signing": week - signed})
-                if self.first_partner_deal_week < 0:
-                    self.first_partner_deal_week = week
-        self.log("deal_won" if won else "deal_lost", (agent.unique_id,),
-                 f"{agent.name} {'won' if won else 'lost'} a {_money(value)} deal in {self.region_name(region)}",
-                 amount=value * (1 - margin) if won else value, week=week,
-                 data={"channel": "partner", "partner": ch, "region": region, "kind": kind})
 
     # ---------------------------------------------------------------- outputs
     def quarterly_frame(self) -> pd.DataFrame:
@@ -531,10 +410,6 @@ class PartnerProgramModel(mesa.Model):
         return pd.DataFrame(rows)
 
 
-def _money(v: float) -> str:
-    return f"${v / 1000:,.0f}k"
-
-
 def _reporters() -> dict[str, Any]:
     reps: dict[str, Any] = {
         col: (lambda m, c=col: m.metrics[c]) for col in METRIC_COLUMNS
@@ -543,20 +418,3 @@ def _reporters() -> dict[str, Any]:
     reps["revenue_direct_qtd"] = lambda m: m.acc["revenue_direct"]
     reps["revenue_partner_qtd"] = lambda m: m.acc["revenue_partner"]
     return reps
-
-
-def _check_scheduled(ev: ScheduledEvent) -> None:
-    if ev.kind == "policy":
-        for k, v in ev.changes:
-            if k not in LEVERS:
-                raise PolicyError(f"scheduled event in quarter {ev.quarter}: unknown lever '{k}'")
-            LEVERS[k].check(v)
-    elif ev.kind == "shock":
-        if ev.shock not in SHOCKS:
-            raise PolicyError(
-                f"scheduled event in quarter {ev.quarter}: shock '{ev.shock}' is not allowed "
-                f"(allowed: {' | '.join(SHOCKS)})"
-            )
-    else:
-        raise PolicyError(f"scheduled event in quarter {ev.quarter}: kind '{ev.kind}' is not allowed "
-                          "(allowed: policy | shock)")

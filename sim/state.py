@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim import params as P
+
 SEGMENTS: tuple[str, ...] = ("enterprise", "mid_market", "smb")
 ENTERPRISE, MID, SMB = 0, 1, 2
 DIRECT = -2   # account owner code: the direct team
@@ -36,11 +38,11 @@ class Market:
         self.n_regions = n_home + n_new
         n = per_region * self.n_regions
         self.region = np.repeat(np.arange(self.n_regions), per_region)
-        self.segment = rng.choice(3, size=n, p=[0.2, 0.45, 0.35])
+        self.segment = rng.choice(3, size=n, p=list(P.ACCOUNT_SEGMENT_MIX))
         self.owner = np.full(n, NO_OWNER, dtype=np.int64)
         self.customer = np.zeros(n, dtype=bool)
         self.expansion_mult = np.ones(n)
-        self.awareness = np.where(np.arange(self.n_regions) < n_home, 1.0, 0.3)
+        self.awareness = np.where(np.arange(self.n_regions) < n_home, 1.0, P.AWARENESS_START)
         self.references = np.zeros(self.n_regions)
         self.is_home = np.arange(self.n_regions) < n_home
         # account lists per (region, segment) for drawing the account an opportunity is on
@@ -134,8 +136,8 @@ class PartnerArrays:
         self.stage = i(0)
         self.capability = f()
         self.mindshare = f()
-        self.s_econ = f(0.5)
-        self.s_soc = f(0.5)
+        self.s_econ = f(P.SATISFACTION_START)
+        self.s_soc = f(P.SATISFACTION_START)
         self.attention = f()
         self.manager = i(-1)
         self.signed_week = i(-1)

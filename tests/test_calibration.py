@@ -74,8 +74,9 @@ def test_ct3_few_partners_transact() -> None:
 
 def test_ct4_first_deal_and_break_even() -> None:
     """CT4: the median partner's first deal comes 3-12 months after signing (calibration
-    sheet: default 5 months, range 3-12; C1 reports a median of 4.7 months, low-to-medium
-    confidence); the program breaks even after four to eight quarters (12-24 months, C5-C7).
+    sheet: default 5 months, range 3-12; calibration row C1 reports a median of 4.7 months,
+    low-to-medium confidence); the program breaks even after four to eight quarters (12-24
+    months, calibration rows C5-C7).
     The model sits on the slow side of the band (about 7-8 months): docs/model.md says so."""
     waits = []
     for m, _ in good():

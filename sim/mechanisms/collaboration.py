@@ -12,27 +12,40 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import params as P
 from sim.agents import PRODUCTIVE
+from sim.state import DIRECT, NO_OWNER
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
-
-MAX_FIT_GAIN = 0.15
 
 
 def channel_insight_to_product(model: PartnerProgramModel) -> None:
     """Each quarter, channel insight raises the offer's fit, as far as teams collaborate."""
     collab = model.effective.cross_org_collaboration
     producing = int((model.partners.stage == PRODUCTIVE).sum())
-    insight = min(1.0, producing / (5.0 * model.world.world_scale ** 0.5))
-    gain = 0.012 * collab * insight
-    model.offer_fit_gain = float(min(MAX_FIT_GAIN, model.offer_fit_gain + gain))
+    producers_needed = P.INSIGHT_PRODUCERS * model.world.world_scale ** P.INSIGHT_SCALE_EXPONENT
+    insight = min(1.0, producing / producers_needed)
+    gain = P.FIT_GAIN_PER_QUARTER * collab * insight
+    model.offer_fit_gain = float(min(P.MAX_FIT_GAIN, model.offer_fit_gain + gain))
 
 
 def integration_weight(model: PartnerProgramModel) -> np.ndarray:
     """How much a partner type benefits from better product fit (ISVs most)."""
-    from sim import params as P
-
     w = np.ones(model.partners.n)
-    w[model.partners.ptype == P.ISV] = 2.0
+    w[model.partners.ptype == P.ISV] = P.ISV_INTEGRATION_WEIGHT
     return w
+
+
+def relationship_owner(model: PartnerProgramModel, i: int, region: int) -> int:
+    """Who keeps the customer relationship when partner `i` wins a new customer in `region`.
+
+    Normally the partner. A technology partner (ISV) whose work is not joined up with the
+    vendor's other partner teams chases one-off deals (C19): at home the customer ends up
+    with the direct team, in a new market with no one, so the ISV gets no repeat business.
+    """
+    isv_one_off = (model.partners.ptype[i] == P.ISV
+                   and model.effective.cross_org_collaboration < P.ISV_ONE_OFF_COLLABORATION)
+    if not isv_one_off:
+        return i
+    return DIRECT if model.market.is_home[region] else NO_OWNER

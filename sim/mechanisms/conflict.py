@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
+from sim.agents import enrolled_mask
 from sim.state import DIRECT
 
 if TYPE_CHECKING:
@@ -20,15 +21,17 @@ if TYPE_CHECKING:
 
 
 def conflict_probability(model: PartnerProgramModel, i: int, segment: int) -> float:
-    """Chance a partner opportunity on direct territory turns into a conflict incident."""
+    """Chance a partner opportunity on direct territory turns into a conflict incident.
+
+    Overlap by segment times the comp plan's pressure (C2), less what deal registration
+    protects, more under push management (C16; calibration row M1).
+    """
     pol = model.effective
-    p = model.partners
     prob = P.OVERLAP[segment] * P.COMP_CONFLICT[pol.direct_comp]
     if pol.deal_registration:
         prob *= 1.0 - deal_registration_protection(model, i)
     if pol.management_style == "push":
         prob *= P.PUSH_CONFLICT
-    del p
     return min(1.0, prob)
 
 
@@ -40,7 +43,7 @@ def deal_registration_protection(model: PartnerProgramModel, i: int) -> float:
     direct (CT8: 30-60% fewer incidents, most of it lost under override).
     """
     pol = model.effective
-    registers = 0.45 + 0.5 * float(model.partners.s_soc[i])
+    registers = P.REGISTER_BASE + P.REGISTER_TRUST * float(model.partners.s_soc[i])
     honor = P.REG_HONOR[pol.direct_comp]
     if pol.direct_takeover:
         honor *= P.TAKEOVER_HONOR_MULT
@@ -68,21 +71,24 @@ def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) ->
     p.last_conflict_region[i] = region
     p_direct = P.DIRECT_WINS_CONTEST["takeover" if pol.direct_takeover else pol.direct_comp]
     direct_wins = rep >= 0 and rng.random() < p_direct
-    p.mindshare[i] *= P.CONFLICT_MINDSHARE_KEEP if direct_wins else 0.5 + 0.5 * P.CONFLICT_MINDSHARE_KEEP
-    p.s_soc[i] = max(0.0, p.s_soc[i] - (P.CONFLICT_SOC_HIT if direct_wins else 0.4 * P.CONFLICT_SOC_HIT))
+    keep, kept = P.CONFLICT_MINDSHARE_KEEP, P.KEPT_DEAL_MINDSHARE_SHARE
+    p.mindshare[i] *= keep if direct_wins else 1.0 - kept + kept * keep
+    p.s_soc[i] = max(0.0, p.s_soc[i] - (P.CONFLICT_SOC_HIT if direct_wins
+                                        else P.KEPT_DEAL_SOC_SHARE * P.CONFLICT_SOC_HIT))
     if direct_wins:
         c["channel"][row] = -1
         c["rep"][row] = rep
         p.deals_lost_to_direct[i] += 1
         model.acc["conflicts_lost"] += 1
         # a rep who took it over closes at the direct rate
-        c["p_win"][row] = P.SEGMENT_WIN[segment] * (0.8 + 0.4 * model.reps.skill[rep])
+        skill = model.reps.skill[rep]
+        c["p_win"][row] = P.SEGMENT_WIN[segment] * (P.REP_SKILL_BASE + P.REP_SKILL_WEIGHT * skill)
         c["won"][row] = rng.random() < c["p_win"][row]
+    name, where = model.partner_agents[i].name, model.region_name(region)
     model.log(
         "conflict", (model.rep_agents[rep].unique_id if rep >= 0 else -1, model.partner_agents[i].unique_id),
-        (f"{model.partner_agents[i].name} lost a deal to a direct rep in {model.region_name(region)}"
-         if direct_wins else
-         f"{model.partner_agents[i].name} clashed with a direct rep in {model.region_name(region)} and kept the deal"),
+        (f"{name} lost a deal to a direct rep in {where}" if direct_wins
+         else f"{name} clashed with a direct rep in {where} and kept the deal"),
         amount=float(c["value"][row]),
         week=week,
         data={"region": region, "direct_won": direct_wins, "partner": i},
@@ -93,7 +99,8 @@ def take_deals_direct(model: PartnerProgramModel, week: int) -> None:
     """Under a takeover policy, reps also take over partner deals in flight on their
     territory: the fastest way to book a partner's work as direct revenue (C1)."""
     c = model.pipeline.cols
-    rows = np.array(model.pipeline.open_rows(week + 1, week + 3 * P.WEEKS_PER_QUARTER), dtype=np.int64)
+    horizon = P.TAKEOVER_DEAL_HORIZON_QUARTERS * P.WEEKS_PER_QUARTER
+    rows = np.array(model.pipeline.open_rows(week + 1, week + horizon), dtype=np.int64)
     if len(rows) == 0:
         return
     rows = np.unique(rows)
@@ -121,7 +128,7 @@ def take_accounts_direct(model: PartnerProgramModel) -> None:
     """
     m = model.market
     rng = model.rng
-    open_market = m.is_home | (m.awareness > 0.6)
+    open_market = m.is_home | (m.awareness > P.TAKEOVER_AWARENESS)
     cand = (m.owner >= 0) & m.customer & open_market[m.region]
     idx = cand.nonzero()[0]
     taken = idx[rng.random(len(idx)) < P.TAKEOVER_PROB]
@@ -131,10 +138,19 @@ def take_accounts_direct(model: PartnerProgramModel) -> None:
         m.owner[acct] = DIRECT
         m.expansion_mult[acct] *= P.TAKEOVER_EXPANSION_MULT
         p.takeovers_q[i] += 1
-        model.reputation = max(0.0, model.reputation - 0.02)
+        model.reputation = max(0.0, model.reputation - P.TAKEOVER_REPUTATION_HIT)
         model.log(
             "account_taken_direct", (model.partner_agents[i].unique_id,),
             f"Management moved {model.partner_agents[i].name}'s customer in "
             f"{model.region_name(int(m.region[acct]))} to the direct team",
             data={"partner": i, "account": int(acct)},
         )
+
+
+def hear_of_takeovers(model: PartnerProgramModel) -> None:
+    """At quarter end, partners hear how many accounts were taken from partners this quarter:
+    every partner trusts a vendor that does it less, not only the one it was done to (C1)."""
+    p = model.partners
+    n_enrolled = max(P.TAKEOVER_NEWS_MIN_AUDIENCE, int(enrolled_mask(p.stage).sum()))
+    heard = float(p.takeovers_q.sum()) * P.TAKEOVER_NEWS_REACH / n_enrolled
+    model.takeovers_heard = min(P.TAKEOVER_NEWS_MAX, heard)

@@ -33,7 +33,8 @@ def marketing_boost(model: PartnerProgramModel) -> float:
     n = int(enrolled_mask(model.partners.stage).sum())
     need = n * P.SUPPORT_COST * (1.0 + model.effective.enablement)
     excess = max(0.0, model.program_budget - need)
-    return float(1.0 + 0.4 * np.tanh(excess / (150_000.0 * model.world.world_scale)))
+    scale = P.MARKETING_SPEND_SCALE * model.world.world_scale
+    return float(1.0 + P.MARKETING_BOOST_MAX * np.tanh(excess / scale))
 
 
 def deliver_onboarding_content(model: PartnerProgramModel) -> None:
@@ -66,26 +67,29 @@ def absorb_enablement(model: PartnerProgramModel, rhythm: np.ndarray) -> None:
     p = model.partners
     enrolled = enrolled_mask(p.stage)
     cap = (
-        P.ABSORB_PER_QUARTER * P.TYPE_ABSORB[p.ptype] / (1.0 + 0.08 * p.size) * 1.08 * np.clip(rhythm, 0.5, 1.5)
-        * (0.55 + 0.45 * p.attention) * (0.5 + 0.5 * model.support)
+        P.ABSORB_PER_QUARTER * P.TYPE_ABSORB[p.ptype] / (1.0 + P.ABSORB_SIZE_DRAG * p.size) * P.ABSORB_SCALE
+        * np.clip(rhythm, P.ABSORB_RHYTHM_MIN, P.ABSORB_RHYTHM_MAX)
+        * (P.ABSORB_ATTENTION_BASE + P.ABSORB_ATTENTION_WEIGHT * p.attention)
+        * (P.ABSORB_SUPPORT_BASE + P.ABSORB_SUPPORT_WEIGHT * model.support)
     )
-    cap = np.maximum(cap, 1e-6)
+    cap = np.maximum(cap, 1e-6)   # a guard against dividing by zero, not a model choice
     x = p.content_backlog / cap
-    efficiency = np.where(x <= 1.0, 1.0, np.clip(1.0 - 0.3 * (x - 1.0), 0.3, 1.0))
+    falling = np.clip(1.0 - P.OVERLOAD_EFFICIENCY_LOSS * (x - 1.0), P.OVERLOAD_EFFICIENCY_MIN, 1.0)
+    efficiency = np.where(x <= 1.0, 1.0, falling)
     absorbed = np.minimum(p.content_backlog, cap) * efficiency
     absorbed = np.where(enrolled, absorbed, 0.0)
-    p.overload = np.where(enrolled, np.clip(x - 1.0, 0.0, 2.0), 0.0)
+    p.overload = np.where(enrolled, np.clip(x - 1.0, 0.0, P.OVERLOAD_MAX), 0.0)
     # unabsorbed content fades: the binder sits on the shelf
-    p.content_backlog = np.maximum(p.content_backlog - absorbed, 0.0) * 0.5
-    usable = 0.55 + 0.45 * pol.sales_playbook
-    p.capability += absorbed * usable * (1.0 - p.capability) * 1.3
+    p.content_backlog = np.maximum(p.content_backlog - absorbed, 0.0) * P.BACKLOG_KEEP
+    usable = P.PLAYBOOK_USABLE_BASE + P.PLAYBOOK_USABLE_WEIGHT * pol.sales_playbook
+    p.capability += absorbed * usable * (1.0 - p.capability) * P.ABSORB_TO_CAPABILITY
     # joint activity plans keep partners practising with their manager (C14)
     if pol.partner_plan == "joint_activity":
-        p.capability += np.where(enrolled, 0.02 * p.attention * (1 - p.capability), 0.0)
+        p.capability += np.where(enrolled, P.JOINT_PLAN_PRACTICE * p.attention * (1 - p.capability), 0.0)
     np.clip(p.capability, 0.0, 1.0, out=p.capability)
 
 
 def learn_by_doing(model: PartnerProgramModel, i: int) -> None:
-    """Each won deal teaches the partner a little."""
+    """Each won deal teaches the partner a little of what it still has to learn."""
     p = model.partners
-    p.capability[i] += 0.03 * (1.0 - p.capability[i])
+    p.capability[i] += P.LEARN_PER_WIN * (1.0 - p.capability[i])

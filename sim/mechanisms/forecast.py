@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
-from sim.mechanisms.sales import partner_rhythm
+from sim.mechanisms.sales import partner_rhythm, slip_probability
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
@@ -40,24 +40,27 @@ def forecast_quarter(model: PartnerProgramModel, start_week: int) -> tuple[float
         won = c["won"][rows].astype(float)
         d = ch < 0
         # reps see much of how their deals are going
-        direct_f = float((value[d] * (0.45 * pw[d] + 0.55 * won[d])).sum())
+        seen = P.DIRECT_FORECAST_BASE_RATE * pw[d] + P.DIRECT_FORECAST_VISIBILITY * won[d]
+        direct_f = float((value[d] * seen).sum())
         pr = ~d
         if pr.any():
             i = ch[pr]
             v = value[pr] * (1 - margin)
             if method == "partner_commit":
-                optimism = 1.45 - 0.45 * p.capability[i]
+                optimism = P.COMMIT_OPTIMISM - P.COMMIT_OPTIMISM_LEARNING * p.capability[i]
                 if model.effective.partner_plan == "revenue_target":
-                    optimism = optimism * 1.1
-                est = np.minimum(0.95, pw[pr] * optimism)
+                    optimism = optimism * P.REVENUE_TARGET_OPTIMISM
+                est = np.minimum(P.COMMIT_MAX, pw[pr] * optimism)
                 partner_f = float((v * est).sum())
             else:
                 closes = c["close"][rows][pr]
                 rhythm = np.array([partner_rhythm(model, w)[k] for w, k in zip(closes, i, strict=False)])
-                slip = P.SLIP_BASE + P.SLIP_RHYTHM * np.maximum(0.0, 1.0 - rhythm) + 0.1 * (1 - p.capability[i])
+                slip = slip_probability(rhythm, p.capability[i])
                 # knowing the partner's business: its track record tells how deals really go
-                hist = np.where(p.opps_total[i] >= 3, p.wins_total[i] / np.maximum(p.opps_total[i], 1), pw[pr])
-                est = (0.5 * pw[pr] + 0.2 * hist + 0.3 * won[pr]) * (1 - slip)
+                hist = np.where(p.opps_total[i] >= P.TRACK_RECORD_MIN_OPPS,
+                                p.wins_total[i] / np.maximum(p.opps_total[i], 1), pw[pr])
+                est = (P.FORECAST_PWIN_WEIGHT * pw[pr] + P.FORECAST_HISTORY_WEIGHT * hist
+                       + P.FORECAST_KNOWN_WEIGHT * won[pr]) * (1 - slip)
                 partner_f = float((v * est).sum())
     # deals opened and closed within the quarter: the trailing run rate
     direct_f += model.inquarter_runrate[0]
@@ -73,4 +76,4 @@ def forecast_error(forecast: float, actual: float) -> float:
     """
     if actual <= 0:
         return 1.0 if forecast > 0 else 0.0
-    return float(np.clip((forecast - actual) / actual, -1.0, 3.0))
+    return float(np.clip((forecast - actual) / actual, P.FORECAST_ERROR_MIN, P.FORECAST_ERROR_MAX))

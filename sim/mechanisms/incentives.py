@@ -28,7 +28,7 @@ def generosity(model: PartnerProgramModel) -> float:
     pol = model.effective
     n = max(1, int(_enrolled(model).sum()))
     per = P.BOUNTY_PER_PARTNER if pol.incentive == "referral_bounty" else P.ALIGNED_PER_PARTNER
-    return float(min(1.5, pol.incentive_budget / (per * n)))
+    return float(min(P.GENEROSITY_MAX, pol.incentive_budget / (per * n)))
 
 
 def refresh_incentives(model: PartnerProgramModel, previous: str) -> None:
@@ -60,9 +60,9 @@ def incentive_satisfaction(model: PartnerProgramModel) -> np.ndarray:
     pol = model.effective
     p = model.partners
     if pol.incentive == "aligned" and pol.incentive_budget > 0:
-        return np.full(p.n, 0.12 * min(1.0, generosity(model)))
+        return np.full(p.n, P.ALIGNED_SATISFACTION * min(1.0, generosity(model)))
     if pol.incentive == "referral_bounty" and pol.incentive_budget > 0:
-        return 0.08 * p.bounty_novelty
+        return P.BOUNTY_SATISFACTION * p.bounty_novelty
     return np.zeros(p.n)
 
 
@@ -73,7 +73,7 @@ def aligned_capability(model: PartnerProgramModel) -> None:
         return
     p = model.partners
     g = min(1.0, generosity(model))
-    p.capability += np.where(_enrolled(model), 0.03 * g * (1 - p.capability), 0.0)
+    p.capability += np.where(_enrolled(model), P.ALIGNED_CAPABILITY * g * (1 - p.capability), 0.0)
 
 
 def incentive_spend(model: PartnerProgramModel, bounty_owed: float) -> float:
@@ -84,4 +84,15 @@ def incentive_spend(model: PartnerProgramModel, bounty_owed: float) -> float:
         return float(pol.incentive_budget) if _enrolled(model).any() else 0.0
     if pol.incentive == "referral_bounty":
         return float(min(pol.incentive_budget, bounty_owed))
+    return 0.0
+
+
+def bounty_owed(model: PartnerProgramModel, value: float) -> float:
+    """Referral bounty owed on a new partner deal of `value` while a bounty runs.
+
+    Every new deal is claimed as a referral, including those that would have happened
+    anyway: much of a bounty is deadweight (calibration rows E6, E12).
+    """
+    if model.effective.incentive == "referral_bounty":
+        return P.BOUNTY_RATE * value
     return 0.0

@@ -9,13 +9,15 @@ import numpy as np
 
 from sim import params as P
 from sim.agents import PartnerManager, enrolled_mask
+from sim.state import PartnerArrays
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
 
 
 def manager_capacity(manager: PartnerManager) -> float:
-    """Attention units a manager gives per quarter: span x skill x comp-plan drive."""
+    """Partner-attention units a manager gives per quarter (a normal partner needs 1, a GSI 3):
+    span x skill x comp-plan drive, less while a new hire ramps up (C3, C20)."""
     pol = manager.model.effective
     return P.MANAGER_SPAN * manager.effective_skill * P.COMP_DRIVE[pol.partner_team_comp] * manager.ramp
 
@@ -24,7 +26,7 @@ def hire_manager(model: PartnerProgramModel) -> PartnerManager:
     """Hire one partner manager from the current hiring profile (C20)."""
     profile = model.effective.partner_team_hiring
     mean, sd = P.MANAGER_SKILL[profile]
-    skill = float(np.clip(model.rng.normal(mean, sd), 0.05, 0.98))
+    skill = float(np.clip(model.rng.normal(mean, sd), P.MANAGER_SKILL_MIN, P.MANAGER_SKILL_MAX))
     return PartnerManager(model, skill, profile)
 
 
@@ -39,17 +41,19 @@ def staff_partner_team(model: PartnerProgramModel) -> None:
         m.remove()
 
 
+def manager_departure_hazard(model: PartnerProgramModel, manager: PartnerManager) -> float:
+    """Quarterly chance a partner manager leaves: people passing through move on, and a
+    team-based low-leverage plan keeps no one (C20; calibration row J5)."""
+    return P.MANAGER_TURNOVER[manager.profile] + P.COMP_TURNOVER_ADD[model.effective.partner_team_comp]
+
+
 def partner_manager_turnover(model: PartnerProgramModel) -> None:
     """People passing through leave; their partners lose the relationship they had (C20)."""
-    pol = model.effective
-    p = model.partners
     for k, m in enumerate(list(model.managers)):
         m.quarters += 1
-        m.ramp = 1.0 if m.quarters >= 1 else m.ramp
-        hazard = P.MANAGER_TURNOVER[m.profile] + P.COMP_TURNOVER_ADD[pol.partner_team_comp]
-        if model.rng.random() < hazard:
-            for i in m.portfolio:
-                p.s_soc[i] = max(0.0, p.s_soc[i] - 0.06)
+        m.ramp = 1.0 if m.quarters >= P.MANAGER_RAMP_QUARTERS else m.ramp
+        if model.rng.random() < manager_departure_hazard(model, m):
+            partners_lose_contact(model, m)
             model.log(
                 "manager_left", (m.unique_id,),
                 f"A partner manager left the team; {len(m.portfolio)} partners lose their contact",
@@ -59,10 +63,19 @@ def partner_manager_turnover(model: PartnerProgramModel) -> None:
             model.managers[k] = hire_manager(model)
 
 
-def attention_need(p, idx: np.ndarray) -> np.ndarray:
+def partners_lose_contact(model: PartnerProgramModel, manager: PartnerManager) -> None:
+    """A manager leaves: each partner in the portfolio loses the relationship it had with
+    that person, and some social satisfaction with it (C20; calibration row J5)."""
+    p = model.partners
+    for i in manager.portfolio:
+        p.s_soc[i] = max(0.0, p.s_soc[i] - P.MANAGER_LOSS_SOC_HIT)
+
+
+def attention_need(p: PartnerArrays, idx: np.ndarray) -> np.ndarray:
     """Manager attention a partner needs: big firms have many people to reach, so they
     take more of a manager's time per dollar they bring a small vendor (C10)."""
-    return P.TYPE_ATTENTION_NEED[p.ptype[idx]] * (1.0 + P.SIZE_ATTENTION * np.maximum(0.0, p.size[idx] - 1.5))
+    return P.TYPE_ATTENTION_NEED[p.ptype[idx]] * (
+        1.0 + P.SIZE_ATTENTION * np.maximum(0.0, p.size[idx] - P.SIZE_ATTENTION_FROM))
 
 
 def allocate_partner_attention(model: PartnerProgramModel) -> None:
@@ -98,13 +111,14 @@ def allocate_partner_attention(model: PartnerProgramModel) -> None:
         rev = p.revenue_prev_q[idx]
         share = rev / rev.sum() if rev.sum() > 0 else np.zeros(len(idx))
         if pol.partner_team_comp == "individual_high_leverage":
-            weight = need * (0.4 + 4.0 * share + 0.4 * model.effective_fit()[idx])
+            weight = need * (P.REVENUE_FOCUS_BASE + P.REVENUE_FOCUS_SHARE * share
+                             + P.REVENUE_FOCUS_FIT * model.effective_fit()[idx])
         else:
             weight = need * 1.0
         if pol.partner_plan == "joint_activity":
             lagging = (p.opps_q[idx] == 0) & (p.quarters_enrolled[idx] >= 1)
-            weight = weight * np.where(lagging, 1.4, 1.0)
-        cap = m.capacity
+            weight = weight * np.where(lagging, P.JOINT_PLAN_LAGGING_WEIGHT, 1.0)
+        cap = manager_capacity(m)
         alloc = cap * weight / weight.sum()
         att = np.minimum(1.0, alloc / need)
         # capacity freed by partners capped at 1 goes to the rest, once

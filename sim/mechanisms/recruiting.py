@@ -14,6 +14,7 @@ import numpy as np
 
 from sim import params as P
 from sim.agents import CHURNED, ONBOARDING, PROSPECT
+from sim.mechanisms.sales import generate_partner_pipeline
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
@@ -30,14 +31,15 @@ def recruiting_order(model: PartnerProgramModel) -> np.ndarray:
     rng = model.rng
     if focus == "fit_screened":
         observed = model.effective_fit()[idx] + rng.normal(0, P.FIT_SCREEN_NOISE, len(idx))
-        mid = np.where(p.ptype[idx] == P.GSI, -1.0, 0.0) + 0.15 * np.tanh(p.size[idx])
+        mid = (np.where(p.ptype[idx] == P.GSI, P.SCREEN_GSI_PENALTY, 0.0)
+               + P.SCREEN_SIZE_PREFERENCE * np.tanh(p.size[idx]))
         key = -(observed + mid)
     elif focus == "biggest_first":
         key = -p.size[idx]
     else:
         key = rng.random(len(idx))
     # prospects already being courted come first: courting is a campaign, not a coin toss
-    key = np.where(p.courting[idx] > 0, key - 100.0, key)
+    key = np.where(p.courting[idx] > 0, key - P.COURTING_FIRST, key)
     return idx[np.argsort(key, kind="stable")]
 
 
@@ -46,10 +48,12 @@ def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
     p = model.partners
     p.stage[i] = ONBOARDING
     p.signed_week[i] = week
-    p.capability[i] = P.TYPE_INITIAL_CAPABILITY[p.ptype[i]] * (0.7 + 0.6 * model.rng.random())
-    p.mindshare[i] = 0.5 * (P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()[i])
-    p.s_econ[i] = 0.5
-    p.s_soc[i] = 0.4 + 0.3 * model.reputation
+    p.capability[i] = P.TYPE_INITIAL_CAPABILITY[p.ptype[i]] * (
+        P.INITIAL_CAPABILITY_BASE + P.INITIAL_CAPABILITY_SPREAD * model.rng.random())
+    justified = P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()[i]
+    p.mindshare[i] = P.NEW_PARTNER_MINDSHARE * justified
+    p.s_econ[i] = P.SATISFACTION_START
+    p.s_soc[i] = P.NEW_PARTNER_SOC_BASE + P.NEW_PARTNER_SOC_REPUTATION * model.reputation
     p.quarters_enrolled[i] = 0
     p.quarters_since_deal[i] = 0
     p.content_delivered[i] = 0.0
@@ -64,9 +68,7 @@ def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
 
 
 def bring_launch_opportunity(model: PartnerProgramModel, signed: list[int], week: int) -> None:
-    """Newly signed partners often arrive with a customer need in hand."""
-    from sim.mechanisms.sales import generate_partner_pipeline
-
+    """Newly signed partners often arrive with a customer need in hand (C8)."""
     p = model.partners
     if not signed:
         return
@@ -79,6 +81,20 @@ def bring_launch_opportunity(model: PartnerProgramModel, signed: list[int], week
             counts[i] = 1
     if counts.any():
         generate_partner_pipeline(model, week, counts)
+
+
+def sign_probability(model: PartnerProgramModel, i: int, certain: bool = False) -> float:
+    """Chance prospect `i` signs when approached: its type's rate (GSIs take long to sign,
+    calibration rows L1-L3), scaled by the vendor's reputation among partners (C1: a vendor that burns
+    partners signs fewer). The launch cohort (`certain`) signs for sure, a GSI almost."""
+    p = model.partners
+    chance = P.TYPE_SIGN_PROB[p.ptype[i]] * (
+        P.SIGN_REPUTATION_BASE + P.SIGN_REPUTATION_WEIGHT * model.reputation / P.REPUTATION_START)
+    if certain and p.ptype[i] != P.GSI:
+        chance = 1.0
+    elif certain:
+        chance = max(chance, P.LAUNCH_GSI_SIGN_PROB)
+    return chance
 
 
 def recruit_partners(model: PartnerProgramModel, week: int, n: int, certain: bool = False) -> None:
@@ -95,17 +111,13 @@ def recruit_partners(model: PartnerProgramModel, week: int, n: int, certain: boo
     signed: list[int] = []
     for i in order:
         i = int(i)
-        chance = P.TYPE_SIGN_PROB[p.ptype[i]] * (0.35 + 0.65 * model.reputation / P.REPUTATION_START)
-        if certain and p.ptype[i] != P.GSI:
-            chance = 1.0
-        elif certain:
-            chance = max(chance, 0.6)
-        if model.rng.random() < min(1.0, chance):
+        if model.rng.random() < min(1.0, sign_probability(model, i, certain)):
             sign_partner(model, i, week)
             signed.append(i)
         else:
             p.courting[i] += 1
-            if p.courting[i] >= 6 or (p.ptype[i] != P.GSI and p.courting[i] >= 2):
+            patience = P.COURTING_PATIENCE_GSI if p.ptype[i] == P.GSI else P.COURTING_PATIENCE
+            if p.courting[i] >= patience:
                 p.stage[i] = CHURNED   # gave up on this prospect
                 p.courting[i] = 0
     bring_launch_opportunity(model, signed, week)

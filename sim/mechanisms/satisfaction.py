@@ -22,48 +22,71 @@ from sim.agents import (
     PRODUCTIVE,
     enrolled_mask,
 )
+from sim.mechanisms.incentives import incentive_satisfaction
+from sim.mechanisms.sales import release_accounts
+from sim.state import PartnerArrays
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
 
 
+def partner_satisfaction(partners: PartnerArrays, idx: int | np.ndarray | None = None) -> np.ndarray | float:
+    """Overall satisfaction S of partners: economic and social satisfaction, weighed equally.
+
+    The two sides have different causes (calibration row M3), but it is S that sets a
+    partner's effort and its exit hazard. This is the one place S is computed.
+
+    Args:
+        partners: The partner arrays (`model.partners`).
+        idx: None for every partner (an array), one row (a float) or an array of rows.
+    """
+    w = P.SATISFACTION_ECON_WEIGHT
+    if idx is None:
+        return w * partners.s_econ + (1.0 - w) * partners.s_soc
+    s = w * partners.s_econ[idx] + (1.0 - w) * partners.s_soc[idx]
+    return float(s) if np.ndim(s) == 0 else s
+
+
 def satisfaction(model: PartnerProgramModel) -> np.ndarray:
-    """Overall satisfaction per partner: the mean of economic and social."""
-    p = model.partners
-    return 0.5 * p.s_econ + 0.5 * p.s_soc
+    """Overall satisfaction of every partner in `model` (see `partner_satisfaction`)."""
+    return partner_satisfaction(model.partners)
 
 
 def update_satisfaction(model: PartnerProgramModel) -> None:
-    """End-of-quarter update of economic and social satisfaction for enrolled partners."""
+    """End-of-quarter update of economic and social satisfaction for enrolled partners.
+
+    Margin and income drive the economic side; support, attention, management style, plans
+    and reputation the social side, which takeovers and overload hit directly (C1, C12-C14).
+    """
     pol = model.effective
     p = model.partners
     enrolled = enrolled_mask(p.stage)
-    from sim.mechanisms.incentives import incentive_satisfaction
-
     econ_signal = (
-        0.22 + 1.2 * (pol.partner_margin - 0.15)
-        + 0.5 * np.tanh(p.income_q / P.INCOME_REF)
+        P.ECON_BASE + P.ECON_MARGIN_WEIGHT * (pol.partner_margin - P.MARGIN_REF)
+        + P.ECON_INCOME_WEIGHT * np.tanh(p.income_q / P.INCOME_REF)
         + incentive_satisfaction(model)
     )
     # partners still onboarding judge the economics on promise, not yet on income
-    econ_signal = np.where(p.quarters_enrolled < 2, np.maximum(econ_signal, 0.45), econ_signal)
+    econ_signal = np.where(p.quarters_enrolled < P.PROMISE_QUARTERS, np.maximum(econ_signal, P.PROMISE_ECON),
+                           econ_signal)
     econ_signal = np.clip(econ_signal, 0.0, 1.0)
     skill = model.manager_skill_per_partner()
-    soc_signal = 0.25 + 0.4 * p.attention * skill + 0.2 * model.support
-    soc_signal = soc_signal + (0.08 if pol.management_style == "support" else -0.12)
+    soc_signal = P.SOC_BASE + P.SOC_ATTENTION * p.attention * skill + P.SOC_SUPPORT * model.support
+    style = P.SUPPORT_STYLE_SOC if pol.management_style == "support" else -P.PUSH_STYLE_SOC_HIT
+    soc_signal = soc_signal + style
     if pol.partner_plan == "joint_activity":
-        soc_signal = soc_signal + 0.04
+        soc_signal = soc_signal + P.JOINT_PLAN_SOC
     else:
-        behind = p.revenue_q < 0.5 * np.maximum(p.revenue_prev_q, 20_000.0)
-        soc_signal = soc_signal - np.where(behind & (p.quarters_enrolled >= 1), 0.08, 0.0)
-    soc_signal = soc_signal + 0.1 * (model.reputation - P.REPUTATION_START)
+        behind = p.revenue_q < P.BEHIND_SHARE * np.maximum(p.revenue_prev_q, P.REVENUE_TARGET_FLOOR)
+        soc_signal = soc_signal - np.where(behind & (p.quarters_enrolled >= 1), P.REVENUE_TARGET_SOC_HIT, 0.0)
+    soc_signal = soc_signal + P.SOC_REPUTATION * (model.reputation - P.REPUTATION_START)
     soc_signal = np.clip(soc_signal, 0.0, 1.0)
-    s_econ = p.s_econ + 0.35 * (econ_signal - p.s_econ)
+    s_econ = p.s_econ + P.ECON_SMOOTHING * (econ_signal - p.s_econ)
     s_soc = (
-        p.s_soc + 0.3 * (soc_signal - p.s_soc)
-        - 0.15 * p.takeovers_q
-        - 0.05 * model.takeovers_heard
-        - 0.06 * np.minimum(p.overload, 2.0)
+        p.s_soc + P.SOC_SMOOTHING * (soc_signal - p.s_soc)
+        - P.TAKEOVER_SOC_HIT * p.takeovers_q
+        - P.TAKEOVERS_HEARD_SOC_HIT * model.takeovers_heard
+        - P.OVERLOAD_SOC_HIT * np.minimum(p.overload, P.OVERLOAD_MAX)
     )
     p.s_econ = np.where(enrolled, np.clip(s_econ, 0, 1), p.s_econ)
     p.s_soc = np.where(enrolled, np.clip(s_soc, 0, 1), p.s_soc)
@@ -77,11 +100,35 @@ def partner_mindshare(model: PartnerProgramModel) -> None:
     p = model.partners
     enrolled = enrolled_mask(p.stage)
     s = satisfaction(model)
-    target = (P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()) / (1.0 + np.exp(-7.0 * (s - 0.42)))
+    target = ((P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit())
+              / (1.0 + np.exp(-P.MINDSHARE_STEEPNESS * (s - P.MINDSHARE_MIDPOINT))))
     target = target * (1.0 - model.poach)
     rate = np.where(target > p.mindshare, P.MINDSHARE_UP, P.MINDSHARE_DOWN)
     new = p.mindshare + rate * (target - p.mindshare)
     p.mindshare = np.where(enrolled, np.clip(new, 0.0, 1.0), p.mindshare)
+
+
+def satisfaction_hazard(s: np.ndarray | float) -> np.ndarray | float:
+    """Quarterly exit hazard from satisfaction alone: c0 * exp(-lambda * S) (calibration rows D1, F3)."""
+    return P.CHURN_C0 * np.exp(-P.CHURN_LAMBDA * s)
+
+
+def churn_hazard_terms(model: PartnerProgramModel) -> dict[str, np.ndarray]:
+    """Each partner's quarterly exit hazard, term by term, before the cap.
+
+    "satisfaction": c0 * exp(-lambda * S); "idle": the zero-profit prune (calibration row D2);
+    "conflict": deals recently lost to direct reps; "takeover": customers recently taken
+    direct (calibration row F3); "push": quarters of being pushed (calibration row M2; C16).
+    """
+    p = model.partners
+    idle = (p.quarters_since_deal >= P.ZERO_PROFIT_QUARTERS) & (p.quarters_enrolled >= P.ZERO_PROFIT_QUARTERS)
+    return {
+        "satisfaction": satisfaction_hazard(satisfaction(model)),
+        "idle": np.where(idle, P.ZERO_PROFIT_HAZARD, 0.0),
+        "conflict": P.CONFLICT_EXIT * p.deals_lost_to_direct,
+        "takeover": P.TAKEOVER_EXIT * p.takeovers_recent,
+        "push": P.PUSH_EXIT * np.minimum(p.push_quarters, P.PUSH_EXIT_QUARTERS),
+    }
 
 
 def partner_churn_hazard(model: PartnerProgramModel) -> np.ndarray:
@@ -92,48 +139,126 @@ def partner_churn_hazard(model: PartnerProgramModel) -> np.ndarray:
     the vendor (D2; Taylor's zero-profit exit rule).
     """
     p = model.partners
-    s = satisfaction(model)
-    h = P.CHURN_C0 * np.exp(-P.CHURN_LAMBDA * s)
-    idle = (p.quarters_since_deal >= P.ZERO_PROFIT_QUARTERS) & (p.quarters_enrolled >= P.ZERO_PROFIT_QUARTERS)
-    h = h + np.where(idle, P.ZERO_PROFIT_HAZARD, 0.0)
-    h = h + P.CONFLICT_EXIT * p.deals_lost_to_direct + 2 * P.CONFLICT_EXIT * p.takeovers_recent
-    h = h + P.PUSH_EXIT * np.minimum(p.push_quarters, 4)
-    return np.where(enrolled_mask(p.stage), np.clip(h, 0.0, 0.9), 0.0)
+    t = churn_hazard_terms(model)
+    h = t["satisfaction"]
+    h = h + t["idle"]
+    h = h + t["conflict"] + t["takeover"]
+    h = h + t["push"]
+    return np.where(enrolled_mask(p.stage), np.clip(h, 0.0, P.CHURN_HAZARD_MAX), 0.0)
+
+
+def risk_reasons(model: PartnerProgramModel, i: int) -> list[str]:
+    """Why partner `i` is at risk of leaving, most important first; empty when it is not.
+
+    A partner is at risk when the life cycle flags it, or when its exit hazard reaches
+    `RISK_HAZARD_MULT` times a content partner's. The reasons are the terms of its hazard
+    (`churn_hazard_terms`) that raise it, ranked by how much each adds: deals lost to direct
+    reps, customers taken direct, a year without a deal, being pushed, and satisfaction once
+    it is lukewarm or worse (named by what drags it down). Read-only: it changes nothing
+    and draws no random number, so a snapshot for the game can call it.
+    """
+    p = model.partners
+    if not enrolled_mask(p.stage[i]):
+        return []
+    terms = {k: float(v[i]) for k, v in churn_hazard_terms(model).items()}
+    content = float(satisfaction_hazard(P.CONTENT_SATISFACTION))
+    if p.stage[i] != AT_RISK and sum(terms.values()) < P.RISK_HAZARD_MULT * content:
+        return []
+    s = partner_satisfaction(p, i)
+    # what each term adds to a content partner's hazard
+    adds = dict(terms, satisfaction=terms["satisfaction"] - content if s < P.LUKEWARM_SATISFACTION else 0.0)
+    ranked = sorted((k for k, v in adds.items() if v > 0.0), key=lambda k: -adds[k])
+    return [_risk_words(model, i, k, s) for k in ranked]
+
+
+def _risk_words(model: PartnerProgramModel, i: int, term: str, s: float) -> str:
+    """One hazard term of partner `i`, in plain words."""
+    p = model.partners
+    if term == "satisfaction":
+        return f"low satisfaction ({s:.2f}): {_unhappy_about(model, i)}"
+    if term == "conflict":
+        n = max(1, int(round(p.deals_lost_to_direct[i])))
+        where = model.region_name(int(p.last_conflict_region[i])) if p.last_conflict_region[i] >= 0 else ""
+        what = f"{_count(n)} deal{'s' if n != 1 else ''} lost to direct reps"
+        return f"{what} in {where}" if where else what
+    if term == "takeover":
+        return "customers it opened were taken direct"
+    if term == "idle":
+        return f"no deal for {_quarters(int(p.quarters_since_deal[i]))}"
+    return f"pushed to vendor targets for {_quarters(int(p.push_quarters[i]))}"
+
+
+def _quarters(n: int) -> str:
+    return f"{n} quarter{'s' if n != 1 else ''}"
+
+
+def _unhappy_about(model: PartnerProgramModel, i: int) -> str:
+    """What drags partner `i`'s satisfaction down: its weaker side, in the partner's words."""
+    p = model.partners
+    if p.s_econ[i] < p.s_soc[i]:
+        if p.income_q[i] <= 0:
+            return "it earns nothing from the vendor"
+        if model.effective.partner_margin < P.MARGIN_REF:
+            return "margins too thin to be worth selling"
+        return "it earns too little from the vendor"
+    if model.program_cut:
+        return "the vendor cut its partner program"
+    if p.attention[i] < P.REASON_LOW_ATTENTION:
+        return "hardly any support from the partner team"
+    if model.effective.management_style == "push":
+        return "pushed to vendor targets instead of supported"
+    if p.overload[i] > P.REASON_OVERLOAD:
+        return "overwhelmed by onboarding"
+    if model.takeovers_heard > 0:
+        return "heard the vendor takes partners' customers direct"
+    return "it feels the vendor does not understand its business"
+
+
+def _conflict_words(model: PartnerProgramModel, i: int) -> str:
+    """Partner `i`'s recent conflicts with direct reps, in plain words."""
+    p = model.partners
+    where = model.region_name(int(p.last_conflict_region[i])) if p.last_conflict_region[i] >= 0 else ""
+    n = int(round(p.deals_lost_to_direct[i]))
+    what = (f"{_count(n)} deal{'s' if n != 1 else ''} lost to direct reps" if n > 0
+            else f"{_count(int(round(p.conflicts_recent[i])))} clashes with direct reps")
+    return f"{what} in {where}" if where else what
 
 
 def churn_reasons(model: PartnerProgramModel, i: int) -> list[str]:
-    """Why partner `i` is unhappy, in plain words, most important first."""
+    """The reasons partner `i` gives when it leaves or is flagged at risk, for the event log.
+
+    Most important first. Unlike `risk_reasons` it always gives a reason: a partner that
+    leaves without a grievance still says why (the vendor was too small a part of its
+    business, or did not understand it).
+    """
     p = model.partners
     pol = model.effective
+    rank = P.REASON_PRIORITY
     reasons: list[tuple[float, str]] = []
-    lost = p.deals_lost_to_direct[i]
-    if p.conflicts_recent[i] >= 0.5:
-        where = model.region_name(int(p.last_conflict_region[i])) if p.last_conflict_region[i] >= 0 else ""
-        n = int(round(lost))
-        what = (f"{_count(n)} deal{'s' if n != 1 else ''} lost to direct reps" if n > 0
-                else f"{_count(int(round(p.conflicts_recent[i])))} clashes with direct reps")
-        reasons.append((1.0 + p.conflicts_recent[i], f"{what} in {where}" if where else what))
+    if p.conflicts_recent[i] >= P.REASON_CONFLICTS:
+        reasons.append((rank["conflict"] + p.conflicts_recent[i], _conflict_words(model, i)))
     if p.takeovers_recent[i] > 0:
-        reasons.append((2.0 + p.takeovers_recent[i], "customers it opened were taken direct"))
-    if p.income_q[i] <= 0 and p.quarters_since_deal[i] >= 3:
-        reasons.append((0.9, f"no income from the vendor for {int(p.quarters_since_deal[i])} quarters"))
-    elif pol.partner_margin < 0.15:
-        reasons.append((0.6, "margins too thin to be worth selling"))
-    if p.attention[i] < 0.3:
-        reasons.append((0.7, "hardly any support from the partner team"))
-    if p.overload[i] > 0.5:
-        reasons.append((0.5, "overwhelmed by onboarding"))
+        reasons.append((rank["takeover"] + p.takeovers_recent[i], "customers it opened were taken direct"))
+    if p.income_q[i] <= 0 and p.quarters_since_deal[i] >= P.REASON_NO_INCOME_QUARTERS:
+        quarters = int(p.quarters_since_deal[i])
+        reasons.append((rank["no_income"], f"no income from the vendor for {quarters} quarters"))
+    elif pol.partner_margin < P.MARGIN_REF:
+        reasons.append((rank["thin_margin"], "margins too thin to be worth selling"))
+    if p.attention[i] < P.REASON_LOW_ATTENTION:
+        reasons.append((rank["no_support"], "hardly any support from the partner team"))
+    if p.overload[i] > P.REASON_OVERLOAD:
+        reasons.append((rank["overload"], "overwhelmed by onboarding"))
     if pol.management_style == "push":
-        reasons.append((0.6, "pushed to vendor targets instead of supported"))
+        reasons.append((rank["pushed"], "pushed to vendor targets instead of supported"))
     if model.takeovers_heard > 0 and p.takeovers_recent[i] == 0:
-        reasons.append((0.4, "heard the vendor takes partners' customers direct"))
+        reasons.append((rank["heard_takeovers"], "heard the vendor takes partners' customers direct"))
     if model.program_cut:
-        reasons.append((3.0, "the vendor cut its partner program"))
+        reasons.append((rank["program_cut"], "the vendor cut its partner program"))
     if not reasons:
         if p.s_econ[i] < p.s_soc[i]:
-            reasons.append((0.1, "the vendor was too small a part of its own business"))
+            reasons.append((rank["fallback"], "the vendor was too small a part of its own business"))
         else:
-            reasons.append((0.1, "it felt the vendor did not understand its business"))
+            reasons.append((rank["fallback"], "it felt the vendor did not understand its business"))
     reasons.sort(key=lambda r: -r[0])
     return [r for _, r in reasons]
 
@@ -150,9 +275,9 @@ def update_lifecycle(model: PartnerProgramModel) -> None:
     s = satisfaction(model)
     hazard = partner_churn_hazard(model)
     # decay memories of conflict and takeovers (a year's half-life)
-    p.conflicts_recent = p.conflicts_recent * 0.84 + p.conflicts_q
-    p.takeovers_recent = p.takeovers_recent * 0.84 + p.takeovers_q
-    p.deals_lost_to_direct = p.deals_lost_to_direct * 0.84
+    p.conflicts_recent = p.conflicts_recent * P.MEMORY_DECAY + p.conflicts_q
+    p.takeovers_recent = p.takeovers_recent * P.MEMORY_DECAY + p.takeovers_q
+    p.deals_lost_to_direct = p.deals_lost_to_direct * P.MEMORY_DECAY
     for i in np.nonzero(enrolled_mask(p.stage))[0]:
         if rng.random() < hazard[i]:
             churn_partner(model, int(i))
@@ -161,7 +286,8 @@ def update_lifecycle(model: PartnerProgramModel) -> None:
         if st == ONBOARDING and p.capability[i] >= P.CAPABILITY_ACTIVE:
             st = ACTIVE
         if st in (ACTIVE, PRODUCTIVE, AT_RISK):
-            if s[i] < 0.33 or (p.quarters_since_deal[i] >= 4 and p.first_deal_week[i] >= 0 and s[i] < 0.45):
+            idle = p.quarters_since_deal[i] >= P.PRODUCTIVE_QUARTERS and p.first_deal_week[i] >= 0
+            if s[i] < P.AT_RISK_SATISFACTION or (idle and s[i] < P.LUKEWARM_SATISFACTION):
                 if st != AT_RISK:
                     reasons = churn_reasons(model, int(i))
                     model.log(
@@ -171,7 +297,7 @@ def update_lifecycle(model: PartnerProgramModel) -> None:
                         data={"partner": int(i), "reasons": reasons},
                     )
                 st = AT_RISK
-            elif p.quarters_since_deal[i] < 4 and p.first_deal_week[i] >= 0:
+            elif p.quarters_since_deal[i] < P.PRODUCTIVE_QUARTERS and p.first_deal_week[i] >= 0:
                 st = PRODUCTIVE
             else:
                 st = ACTIVE
@@ -180,8 +306,6 @@ def update_lifecycle(model: PartnerProgramModel) -> None:
 
 def churn_partner(model: PartnerProgramModel, i: int) -> None:
     """Partner `i` leaves; its reasons go into the event log."""
-    from sim.mechanisms.sales import release_accounts
-
     p = model.partners
     reasons = churn_reasons(model, i)
     p.stage[i] = CHURNED
@@ -189,7 +313,7 @@ def churn_partner(model: PartnerProgramModel, i: int) -> None:
     p.attention[i] = 0.0
     model.partners_churned_q += 1
     if p.conflicts_recent[i] >= 1 or p.takeovers_recent[i] > 0:
-        model.reputation = max(0.0, model.reputation - 0.01)
+        model.reputation = max(0.0, model.reputation - P.CHURN_REPUTATION_HIT)
     release_accounts(model, i)
     name = model.partner_agents[i].name
     model.log(
