@@ -7,8 +7,12 @@ from typing import Any
 
 import pandas as pd
 
+from sim.limits import MAX_QUARTERS
 from sim.model import PartnerProgramModel
 from sim.scenario import Scenario, load_scenario
+from sim.schema import checker, whole
+
+_quarters = checker(whole(1, MAX_QUARTERS), "quarters")
 
 
 def build_model(scenario: str | Scenario = "baseline", seed: int | None = None,
@@ -33,8 +37,7 @@ def run(scenario: str | Scenario = "baseline", seed: int = 0, quarters: int = 12
 
     >>> df = run("baseline", seed=1, quarters=8, direct_comp="neutral", world_scale=2)
     """
-    if isinstance(quarters, bool) or not isinstance(quarters, int) or not 1 <= quarters <= 200:
-        raise ValueError(f"quarters: {quarters!r} is not allowed (allowed: integer from 1 to 200)")
+    quarters = _quarters(quarters)
     model = build_model(scenario, seed, **overrides)
     model.run_quarters(quarters)
     df = model.quarterly_frame()

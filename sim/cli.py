@@ -2,20 +2,25 @@
 saved games (the game adds `play`).
 
 Every bad input ends in one line, `partnersim: error: ...`, naming the thing and what is
-allowed, and a non-zero exit; never a traceback.
+allowed, and exit code 2: a `PartnersimError` (bad levers, world settings, scenario files,
+sweep specs, results folders, saved games, arguments) or a path the user gave that cannot be
+read or written. Anything else is a bug and ends in a traceback. Output cut short by a closed
+pipe (`partnersim levers | head -3`) ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sim.policy import LEVER_GROUPS, LEVERS, PolicyError, parse_assignment
-from sim.scenario import ScenarioError
-from sim.world import WorldError
+from sim import __version__
+from sim.errors import PartnersimError
+from sim.policy import LEVER_GROUPS, LEVERS, parse_assignment
 
 OUT_FORMATS = (".csv", ".parquet", ".json")
 TABLE_COLUMNS = {
@@ -34,8 +39,34 @@ TABLE_COLUMNS = {
 }
 
 
-class CliError(Exception):
+class CliError(PartnersimError):
     """A user error: printed as one line, exit code 2."""
+
+
+# The OSErrors that mean a path the user gave cannot be used, and what to do about each.
+# Any other OSError (a full disk, a dead network share) is not the user's typo: traceback.
+FILE_ERRORS: dict[type[OSError], str] = {
+    FileNotFoundError: "check the path",
+    PermissionError: "check its permissions or choose another path",
+    IsADirectoryError: "give a file name, not a folder",
+    NotADirectoryError: "part of that path is a file, not a folder",
+    FileExistsError: "choose another path",
+}
+
+
+@contextmanager
+def user_paths(flag: str = "") -> Iterator[None]:
+    """Turn a path the user gave (with `flag`, e.g. "--out") that cannot be read or written
+    into a one-line CliError naming the path and what to do."""
+    try:
+        yield
+    except tuple(FILE_ERRORS) as exc:
+        if exc.filename is None:          # raised by partnersim with a full message already
+            raise CliError(str(exc)) from None
+        hint = next(h for cls, h in FILE_ERRORS.items() if isinstance(exc, cls))
+        reason = (exc.strerror or type(exc).__name__).lower()
+        where = f"{flag} {exc.filename}" if flag else str(exc.filename)
+        raise CliError(f"{where}: {reason}; {hint}") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,6 +98,7 @@ Extra = dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable
 def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job (plus `extra` ones)."""
     p = _Parser(prog="partnersim", description="A partner-program simulation: model, CLI and game.")
+    p.add_argument("--version", action="version", version=f"partnersim {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     r = sub.add_parser("run", help="run a scenario and print the quarterly table",
@@ -125,6 +157,12 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     sub.add_parser("levers", help="list every lever with its range and help",
                    description="Every lever, grouped, with allowed values, default and meaning.")
 
+    sc = sub.add_parser("schema", help="print the JSON Schema of a scenario, sweep spec or saved game",
+                        description="Print the JSON Schema of a file kind, so an editor can complete keys and "
+                                    "flag mistakes as you type (see docs/scenarios.md): "
+                                    "partnersim schema scenario > partnersim-scenario.schema.json")
+    sc.add_argument("kind", choices=list(SCHEMAS), help="the file kind")
+
     for name, (help_text, add_arguments, _) in (extra or {}).items():
         add_arguments(sub.add_parser(name, help=help_text, description=help_text))
     return p
@@ -141,7 +179,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     df = run(args.scenario, seed=args.seed, quarters=args.quarters, **levers)
     print(format_table(df))
     if out is not None:
-        write_frame(df, out)
+        with user_paths("--out"):
+            write_frame(df, out)
         print(f"\nwrote {len(df)} rows x {len(df.columns)} columns to {out}")
     return 0
 
@@ -231,13 +270,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     out = _out_path("--out", args.out, OUT_FORMATS)
     chart = _out_path("--chart", args.chart, (".png",))
-    df, problems, frames = compare_saves(args.paths)
+    with user_paths():
+        df, problems, frames = compare_saves(args.paths)
     print(format_comparison(df))
     if out is not None and not df.empty:
-        write_frame(df, out)
+        with user_paths("--out"):
+            write_frame(df, out)
         print(f"\nwrote {len(df)} games to {out}")
     if chart is not None and not df.empty:
-        print(f"chart written to {plot_comparison(df, frames, chart)}")
+        with user_paths("--chart"):
+            written = plot_comparison(df, frames, chart)
+        print(f"chart written to {written}")
     for line in problems:
         print(f"partnersim: skipped {line}", file=sys.stderr)
     if df.empty:
@@ -249,21 +292,22 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.sweeps import SpecError, load_spec, run_sweep
 
     try:
-        spec = load_spec(args.spec)
+        with user_paths():
+            spec = load_spec(args.spec)
     except SpecError as exc:
         for line in str(exc).splitlines():
             print(line, file=sys.stderr)
         return 2
+    except UnicodeDecodeError:
+        raise CliError(f"{args.spec}: not a text file (a sweep spec is TOML; see docs/research.md)") from None
     if args.scheduler:
         try:
             import distributed  # noqa: F401
         except ImportError:
             raise CliError("--scheduler needs Dask: pip install 'partnersim[dask]'") from None
-    try:
+    with user_paths("--out"):
         counts = run_sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler,
                            resume=args.resume, quiet=args.quiet, chunk=args.chunk)
-    except FileExistsError as exc:
-        raise CliError(str(exc)) from None
     rate = counts["runs"] / counts["seconds"] if counts["seconds"] else 0.0
     print(f"{counts['total']} runs: {counts['runs']} run now ({rate:.1f} runs/s, {counts['chunk']} per task), "
           f"{counts['skipped']} already on disk, {counts['failed']} failed (see the 'error' column), "
@@ -275,9 +319,30 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.sweeps.analysis import analyze_results
 
-    report = analyze_results(args.results, outcome=args.outcome, quarter=args.quarter,
-                             plots=args.plots, pair=tuple(args.pair) if args.pair else None)
+    with user_paths():
+        report = analyze_results(args.results, outcome=args.outcome, quarter=args.quarter,
+                                 plots=args.plots, pair=tuple(args.pair) if args.pair else None)
     print(report)
+    return 0
+
+
+# The schema of each file kind partnersim reads: `partnersim schema KIND`.
+SCHEMAS: dict[str, tuple[str, str]] = {
+    "scenario": ("sim.scenario", "ScenarioFile"),
+    "spec": ("sim.sweeps.spec", "SpecFile"),
+    "save": ("sim.savegame", "SaveFile"),
+}
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print a file kind's JSON Schema, generated from the same schema that checks the files."""
+    import importlib
+    import json
+
+    from sim.schema import json_schema
+
+    module, name = SCHEMAS[args.kind]
+    print(json.dumps(json_schema(getattr(importlib.import_module(module), name)), indent=2))
     return 0
 
 
@@ -296,6 +361,17 @@ def cmd_levers(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
     """The `partnersim` command: `run`, `scenarios`, `levers`, and any `extra` subcommands
     (the console script passes the game's `play`; `sim` itself never imports the game)."""
+    try:
+        try:
+            return _dispatch(argv, extra)
+        finally:
+            sys.stdout.flush()          # a reader that went away shows up here, not at exit
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        return 1
+
+
+def _dispatch(argv: list[str] | None, extra: Extra | None) -> int:
     parser = build_parser(extra)
     try:
         args = parser.parse_args(argv)
@@ -303,17 +379,29 @@ def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
             parser.print_help()
             return 2
         handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers, "compare": cmd_compare,
-                    "sweep": cmd_sweep, "analyze": cmd_analyze}
+                    "sweep": cmd_sweep, "analyze": cmd_analyze, "schema": cmd_schema}
         handlers.update({name: spec[2] for name, spec in (extra or {}).items()})
         handler = handlers[args.command]
         return handler(args)
-    except (CliError, PolicyError, WorldError, ScenarioError, ValueError, OSError) as exc:
+    except PartnersimError as exc:      # CliError and every bad-input error of sim
         message = str(exc).replace("\n", "; ")
         print(f"partnersim: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("partnersim: interrupted", file=sys.stderr)
         return 130
+
+
+def _quiet_closed_stdout() -> None:
+    """The reader of stdout went away (`partnersim levers | head -3`): say nothing. Python
+    flushes stdout again at exit, so point it at devnull first, as the Python docs advise
+    (library/signal.html, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):       # stdout is not a file (captured in a test): nothing to flush
+        pass
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.policy import LEVERS
+from sim.policy import LEVERS, PolicyError
 
 OUTCOMES: dict[str, str] = {
     "partner_share_year": "partner revenue / total revenue over the last four quarters",
@@ -105,7 +105,7 @@ def model(scenario: str = "baseline", quarters: int = 12,
         chosen = dict(levers)
     unknown = [k for k in chosen if k not in LEVERS]
     if unknown:
-        raise ValueError(f"unknown lever '{unknown[0]}' (levers: {', '.join(LEVERS)})")
+        raise PolicyError(f"unknown lever '{unknown[0]}' (levers: {', '.join(LEVERS)})")
     m = Model(name, function=simulate)
     m.uncertainties = [IntegerParameter("seed", *UNCERTAINTIES["seed"]),
                        RealParameter("demand", *UNCERTAINTIES["demand"]),

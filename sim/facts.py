@@ -19,18 +19,11 @@ import numpy as np
 import pandas as pd
 
 from sim.model import PartnerProgramModel
+from sim.scenario import load_scenario
 
-# The "good policies" every experiment starts from (the best_practice scenario's levers).
-GOOD_POLICY: dict[str, Any] = dict(
-    partner_regions="all", deal_registration=True, direct_comp="neutral", direct_takeover=False,
-    partner_team_size=4, partner_team_hiring="professional",
-    partner_team_comp="individual_high_leverage", partner_team_training=0.8,
-    partner_budget_share=0.25, enablement=0.8, onboarding_pace="paced", sales_playbook=0.8,
-    management_style="support", partner_plan="joint_activity", incentive="aligned",
-    incentive_budget=60_000.0, partner_margin=0.25, recruiting_focus="fit_screened",
-    initial_partners=12, recruits_per_quarter=3, forecast_method="rhythm_aware",
-    executive_patience=0, cross_org_collaboration=0.7,
-)
+# The "good policies" every experiment starts from: every lever as the best_practice scenario
+# (scenarios/best_practice.toml) sets it, so the facts and that scenario cannot drift apart.
+GOOD_POLICY: dict[str, Any] = load_scenario("best_practice").policy.as_dict()
 
 
 @dataclass

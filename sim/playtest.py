@@ -20,17 +20,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.model import PartnerProgramModel
-from sim.scenario import Scenario
+from sim.scenario import Scenario, ScenarioError
 
 
 def play(scenario: Scenario, seed: int, fix: bool = False) -> PartnerProgramModel:
     """Play a whole scenario headless: as given (the player changes nothing) or with its fix.
 
     Raises:
-        ValueError: `fix` is asked for and the scenario has none.
+        ScenarioError: `fix` is asked for and the scenario has none.
     """
     if fix and not scenario.fix:
-        raise ValueError(f"scenario '{scenario.name}' has no [fix] to play")
+        raise ScenarioError(f"scenario '{scenario.name}' has no [fix] to play")
     model = scenario.build_model(seed)
     for _ in range(scenario.quarters):
         if fix:

@@ -104,3 +104,53 @@ def test_sim_never_imports_pygame_or_game() -> None:
             "print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_version() -> None:
+    from sim import __version__
+
+    res = cli("--version")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == f"partnersim {__version__}\n" and __version__ == "0.1.0"
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    """`partnersim levers | head -1`: a reader that goes away is no error worth a message."""
+    # the reader closes before the first line arrives: every write meets a closed pipe
+    proc = subprocess.Popen([sys.executable, "-m", "game", "levers"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=ENV)
+    proc.stdout.close()
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert err == b"" and proc.returncode == 1
+    # and through a shell, the way people write it
+    res = subprocess.run(f"'{sys.executable}' -m game levers | head -1", shell=True, capture_output=True,
+                         text=True, env=ENV, timeout=120)
+    assert res.stdout == "[direct sales]\n" and res.stderr == ""
+
+
+def test_unusable_output_path_is_one_line(tmp_path) -> None:
+    folder = tmp_path / "taken.csv"
+    folder.mkdir()
+    assert_one_line_error(cli("run", "--quarters", "1", "--out", str(folder)), str(folder), "not a folder")
+    res = cli("compare", str(tmp_path / "nowhere"))
+    assert res.returncode == 2
+    assert_one_line_error(res, "partnersim: error:", "nowhere")
+
+
+def test_every_user_error_is_a_partnersim_error_and_a_bug_is_not_hidden(monkeypatch) -> None:
+    """The CLI prints PartnersimErrors as one line; anything else is a bug and raises."""
+    from sim import cli as sim_cli
+    from sim.errors import PartnersimError
+
+    assert issubclass(sim_cli.CliError, PartnersimError)
+
+    def broken(args):
+        raise ValueError("a genuine bug in numpy or pandas")
+
+    monkeypatch.setattr(sim_cli, "cmd_levers", broken)
+    with pytest.raises(ValueError, match="genuine bug"):
+        sim_cli.main(["levers"])
+    assert sim_cli.main(["run", "--quarters", "0"]) == 2
