@@ -3,7 +3,10 @@
 `partnersim play [--scenario NAME|PATH] [--seed N] [--team NAME] [--fullscreen] [--load SAVE.json]`
 opens a resizable window (1280x720 by default). Without a display it says so and points at
 `partnersim run`. The game is a stack of screens (title, picker, briefing, play, debrief),
-each owning its widgets; the game reads the model and never computes an outcome itself.
+each owning its widgets and found by name in SCREENS: `go` replaces the screen shown,
+`push` puts one on top (the debrief over the play screen) and `back` returns to the one
+under it as it was left. The game reads the model through the session and never computes
+an outcome itself.
 """
 
 from __future__ import annotations
@@ -13,9 +16,33 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from game.screen import Screen
 
 SIZE = (1280, 720)
 THEME = Path(__file__).with_name("theme.json")
+
+
+# The screens, by name: screens ask for each other by name, so none imports another.
+SCREENS: dict[str, str] = {
+    "title": "game.screens.title:TitleScreen",
+    "picker": "game.screens.picker:PickerScreen",
+    "briefing": "game.screens.briefing:BriefingScreen",
+    "play": "game.screens.play:PlayScreen",
+    "debrief": "game.screens.debrief:DebriefScreen",
+}
+
+
+def screen_class(name: str) -> type:
+    """The screen class registered as `name` in SCREENS (imported on first use)."""
+    import importlib
+
+    if name not in SCREENS:
+        raise KeyError(f"no screen named {name!r} (screens: {', '.join(SCREENS)})")
+    module, cls = SCREENS[name].split(":")
+    return getattr(importlib.import_module(module), cls)
 
 
 def has_display() -> bool:
@@ -60,21 +87,53 @@ class GameApp:
         self.team = team or "Team"
         self.seed = seed
         self.session = None
-        self.screen = None
+        self.stack: list[Screen] = []     # screens, the one shown last
+        self.toast: tuple[str, float] = ("", 0.0)    # a short message and its seconds left
         self.running = True
         self.fullscreen = fullscreen
         self.frame_times: list[float] = []
-        from game.screens.title import TitleScreen
-
-        self.go(TitleScreen(self))
+        self.go("title")
 
     # ------------------------------------------------------------- screens
-    def go(self, screen) -> None:
-        """Leave the current screen and enter `screen`."""
-        if self.screen is not None:
-            self.screen.teardown()
-        self.screen = screen
+    @property
+    def screen(self) -> Screen | None:
+        """The screen shown (the top of the stack), or None."""
+        return self.stack[-1] if self.stack else None
+
+    def _make(self, screen: str | Screen) -> Screen:
+        return screen if not isinstance(screen, str) else screen_class(screen)(self)
+
+    def go(self, screen: str | Screen) -> None:
+        """Replace the screen shown with `screen` (a name from SCREENS, or a screen)."""
+        screen = self._make(screen)
+        if self.stack:
+            self.stack.pop().teardown()
+        self.stack.append(screen)
         screen.build()
+
+    def push(self, screen: str | Screen) -> None:
+        """Show `screen` on top of the current one, which keeps its state for `back`."""
+        screen = self._make(screen)
+        if self.stack:
+            self.stack[-1].suspend()
+        self.stack.append(screen)
+        screen.build()
+
+    def back(self, fallback: str | None = None) -> None:
+        """Close the screen shown and return to the one under it, as it was left (with
+        nothing under it: go to `fallback`, if given)."""
+        if len(self.stack) < 2:
+            if fallback is not None:
+                self.go(fallback)
+            return
+        self.stack.pop().teardown()
+        self.stack[-1].resume()
+
+    def reset(self, screen: str | Screen) -> None:
+        """Close every screen and show `screen` (leaving a game for the title or picker)."""
+        while self.stack:
+            self.stack.pop().teardown()
+        self.go(screen)
 
     def new_game(self, scenario, seed: int) -> None:
         """Start a session on `scenario` with `seed` (autosaving to `save_dir`)."""
@@ -84,19 +143,25 @@ class GameApp:
 
     def load_game(self, path: str | Path) -> None:
         """Resume a saved game at the play screen."""
-        from game.screens.play import PlayScreen
         from game.session import GameSession
 
         self.session = GameSession.load(path, save_dir=self.save_dir)
         self.team = self.session.team
-        self.go(PlayScreen(self))
+        self.reset("play")
 
     def last_autosave(self) -> Path | None:
-        """The most recently written save in `save_dir`, if any."""
-        if not self.save_dir.is_dir():
+        """The most recently written save in `save_dir`, if any (None if it cannot be read)."""
+        try:
+            if not self.save_dir.is_dir():
+                return None
+            saves = sorted(self.save_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        except OSError:
             return None
-        saves = sorted(self.save_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
         return saves[-1] if saves else None
+
+    def notify(self, message: str, seconds: float = 4.0) -> None:
+        """Show a short message at the bottom of the window for `seconds`."""
+        self.toast = (message, seconds)
 
     # ---------------------------------------------------------------- loop
     def screenshot(self, path: Path | None = None) -> Path:
@@ -141,7 +206,10 @@ class GameApp:
                 self.toggle_fullscreen()
                 return
             if event.key == pygame.K_F12:
-                self.screenshot()
+                try:
+                    self.notify(f"Screenshot saved to {self.screenshot()}")
+                except (OSError, pygame.error) as e:
+                    self.notify(f"Could not save the screenshot: {getattr(e, 'strerror', None) or e}")
                 return
         self.screen.handle_event(event)
 
@@ -154,10 +222,28 @@ class GameApp:
             self.handle(event)
         self.screen.update(dt)
         self.manager.update(dt)
+        msg, left = self.toast
+        self.toast = (msg, max(0.0, left - dt))
         self.screen.draw(self.window)
         self.manager.draw_ui(self.window)
+        self._draw_toast(self.window)        # over the widgets: a message must be seen
         pygame.display.flip()
         self.frame_times.append(time.perf_counter() - start)
+
+    def _draw_toast(self, surface) -> None:
+        import pygame
+
+        from game import palette as C
+
+        msg, left = self.toast
+        if left <= 0 or not msg:
+            return
+        text = C.font(22).render(msg, True, C.BG)
+        w, h = surface.get_size()
+        box = pygame.Rect(0, 0, min(w - 20, text.get_width() + 24), 34)
+        box.midbottom = (w // 2, h - 12)
+        pygame.draw.rect(surface, C.YELLOW, box, border_radius=6)
+        surface.blit(text, (box.x + 12, box.y + 8), pygame.Rect(0, 0, box.width - 24, 30))
 
     def run(self) -> None:
         """The main loop, until the window closes."""
@@ -213,24 +299,24 @@ def play(args: argparse.Namespace) -> int:
     if record is not None:
         app.load_game(args.load)
     elif scenario is not None:
-        from game.screens.briefing import BriefingScreen
-
         app.new_game(scenario, scenario.seed if args.seed is None else args.seed)
-        app.go(BriefingScreen(app))
+        app.go("briefing")
     app.run()
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """`partnersim play` on its own: parse the play options and start the game."""
-    from sim.cli import CliError, _Parser
+    from sim.cli import _Parser
+    from sim.errors import PartnersimError
 
     parser = _Parser(prog="partnersim play", description="Start the game.")
     add_play_arguments(parser)
     try:
         return play(parser.parse_args(argv))
-    except CliError as e:
-        print(f"partnersim: error: {e}", file=sys.stderr)
+    except PartnersimError as e:        # a bad argument (CliError) or any other bad input
+        message = str(e).replace("\n", "; ")
+        print(f"partnersim: error: {message}", file=sys.stderr)
         return 2
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pygame
 
 from game import palette as C
+from sim import units
+from sim.metrics import METRICS
 
 
 @dataclass(frozen=True)
@@ -32,17 +34,17 @@ class Chart:
         title: Shown above the plot.
         series: What to draw, read from columns of the quarterly frame.
         kind: "line" or "stacked" (areas stacked in series order).
-        fmt: "money", "count", "share" or "score" for axis labels.
+        unit: How the axis reads (`sim.units.UNITS`); default: the first series' metric's unit.
         quarters: Length of the x axis (the scenario's length).
         zero_line: Draw y = 0 (for the J-curve).
     """
 
     def __init__(self, title: str, series: Sequence[Series], kind: str = "line",
-                 fmt: str = "count", quarters: int = 12, zero_line: bool = False) -> None:
+                 unit: str | None = None, quarters: int = 12, zero_line: bool = False) -> None:
         self.title = title
         self.series = tuple(series)
         self.kind = kind
-        self.fmt = fmt
+        self.unit = unit or METRICS[self.series[0].column].unit
         self.quarters = quarters
         self.zero_line = zero_line
         self.values: dict[str, list[float]] = {s.column: [] for s in self.series}
@@ -59,13 +61,7 @@ class Chart:
             self._dirty = True
 
     def _label(self, v: float) -> str:
-        if self.fmt == "money":
-            return C.money(v)
-        if self.fmt == "share":
-            return f"{v:.0%}"
-        if self.fmt == "score":
-            return f"{v:.1f}"
-        return f"{v:.0f}"
+        return units.fmt(self.unit, v)
 
     def render(self, size: tuple[int, int]) -> pygame.Surface:
         """The chart as a surface of `size` (cached until data or size change)."""
@@ -91,7 +87,7 @@ class Chart:
         else:
             flat = [v for vals in self.values.values() for v in vals]
             lo, hi = min(flat + [0.0]), max(flat + [0.0])
-        if self.fmt == "share":
+        if self.unit == "share":
             hi = max(hi, 0.5)
         if hi - lo < 1e-9:
             hi = lo + 1.0
@@ -99,7 +95,7 @@ class Chart:
         hi += pad
         if lo < 0:
             lo -= pad
-        if self.fmt == "score":
+        if self.unit == "score":
             lo, hi = 0.0, 1.0
 
         def ypix(v: float) -> float:
@@ -186,9 +182,9 @@ def play_charts(quarters: int) -> list[Chart]:
     return [
         Chart("Revenue per quarter", [Series("revenue_direct", "direct", C.DIRECT),
                                       Series("revenue_partner", "partner", C.PARTNER)],
-              kind="stacked", fmt="money", quarters=quarters),
+              kind="stacked", quarters=quarters),
         Chart("Program net contribution", [Series("partner_net_contribution", "net", C.YELLOW)],
-              fmt="money", quarters=quarters, zero_line=True),
+              quarters=quarters, zero_line=True),
         Chart("Partners", [Series("partners_active", "active", C.GREEN),
                            Series("partners_recruited", "joined", C.SKY, dashed=True),
                            Series("partners_churned", "left", C.VERMILION)],
@@ -199,7 +195,7 @@ def play_charts(quarters: int) -> list[Chart]:
         Chart("Partner health",
               [Series("partner_satisfaction_mean", "satisfaction", C.SKY),
                Series("partner_capability_mean", "capability", C.ORANGE, dashed=True)],
-              fmt="score", quarters=quarters),
+              quarters=quarters),
         Chart("Partner share of revenue", [Series("partner_share", "share", C.ORANGE)],
-              fmt="share", quarters=quarters),
+              quarters=quarters),
     ]

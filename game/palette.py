@@ -68,13 +68,3 @@ def font(size: int, bold: bool = False) -> pygame.font.Font:
         return f
     return pygame.font.Font(path, max(8, round(size * 0.68)))
 
-
-def money(v: float) -> str:
-    """$1.2M, $350k, -$40k."""
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    if v >= 1e6:
-        return f"{sign}${v / 1e6:.2f}M"
-    if v >= 1e3:
-        return f"{sign}${v / 1e3:.0f}k"
-    return f"{sign}${v:.0f}"

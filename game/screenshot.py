@@ -20,10 +20,6 @@ def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
     import pygame
 
     from game.app import GameApp
-    from game.screens.briefing import BriefingScreen
-    from game.screens.debrief import DebriefScreen
-    from game.screens.picker import PickerScreen
-    from game.screens.play import PlayScreen
     from sim.scenario import load_scenario
 
     out.mkdir(parents=True, exist_ok=True)
@@ -37,12 +33,12 @@ def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
         shots.append(app.screenshot(out / f"{name}.png"))
 
     shot("title")
-    app.go(PickerScreen(app))
+    app.go("picker")
     shot("picker")
     app.new_game(load_scenario(scenario), seed)
-    app.go(BriefingScreen(app))
+    app.go("briefing")
     shot("briefing")
-    app.go(PlayScreen(app))
+    app.go("play")
     play = app.screen
     play.speed = "instant"
     for _ in range(quarters):
@@ -57,7 +53,9 @@ def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
     play.end_quarter()
     for _ in range(40):
         app.frame(1 / 60, events=[])
-    target = next((i for i in play.map.slots if app.session.model.partners.stage[i] not in (0, 5)), None)
+    view = app.session.snapshot()
+    target = next((p.index for p in view.partners if p.at_risk), None)
+    target = target if target is not None else next((p.index for p in view.partners if p.enrolled), None)
     if target is not None:
         xy = play.map.partner_position(target)
         app.frame(1 / 60, events=[pygame.event.Event(pygame.MOUSEMOTION, pos=(int(xy[0]), int(xy[1])),
@@ -72,7 +70,7 @@ def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
         if play.popup is not None:
             play.popup.kill()
             play.popup = None
-    app.go(DebriefScreen(app))
+    app.push("debrief")
     shot("debrief")
     pygame.quit()
     return shots

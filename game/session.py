@@ -1,23 +1,47 @@
 """One game in progress: the scenario, the seed, the player's decisions and the model.
 
-The session is the controller's memory. It applies the player's lever changes between
-quarters, steps the model week by week while a quarter animates, and autosaves the decision
-timeline after every quarter. It computes no outcome: everything it reports is read off the
-model. No pygame here, so tests and tools can drive a game without a window.
+The session is the controller's memory and the screens' only way to the model. It applies
+the player's lever changes between quarters, steps the model week by week while a quarter
+animates, and autosaves the decision timeline after every quarter. It computes no outcome:
+everything it reports is read off the model (the world as a `sim.snapshot.WorldView`, the
+quarterly frame, the event log). A save that cannot be written never stops the game: the
+autosave records why in `save_error`, and `save_as` raises `SaveFailed` with the reason.
+No pygame here, so tests and tools can drive a game without a window.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from sim.events import Event
 from sim.model import PartnerProgramModel
+from sim.params import WEEKS_PER_QUARTER
 from sim.policy import LEVERS
 from sim.savegame import Decision, GameRecord, load_game, new_model, replay
 from sim.scenario import Scenario
+from sim.snapshot import WorldView, snapshot
 
-WEEKS = 13
+if TYPE_CHECKING:
+    from game.review import Review
+
+
+class SaveFailed(Exception):
+    """A save that could not be written (a full disk, a pulled USB stick, a read-only folder).
+
+    Attributes:
+        path: Where the save was to go.
+        reason: Why it failed, in words.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"Could not save to {path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 def default_save_dir() -> Path:
@@ -58,6 +82,9 @@ class GameSession:
         self.week_in_quarter = 0               # weeks of the current quarter already run
         self._running = False                  # a quarter has begun and not yet ended
         self.last_save: Path | None = None
+        self.save_error: str | None = None     # why the last save failed (None: it worked)
+        self._view: tuple[tuple, WorldView] | None = None
+        self._frame: tuple[int, pd.DataFrame] | None = None
 
     # ------------------------------------------------------------------ reading
     @property
@@ -79,8 +106,50 @@ class GameSession:
 
     @property
     def animating(self) -> bool:
-        """A quarter has begun and its 13 weeks are not all run yet."""
+        """A quarter has begun and its weeks are not all run yet."""
         return self._running
+
+    def snapshot(self) -> WorldView:
+        """The world as it stands (regions, reps, partners, this quarter's conflicts)."""
+        m = self.model
+        key = (m.steps, len(m.event_log), id(m.effective))
+        if self._view is None or self._view[0] != key:
+            self._view = (key, snapshot(m))
+        return self._view[1]
+
+    def frame(self) -> pd.DataFrame:
+        """The quarterly metrics so far, a row per completed quarter (`sim.metrics.METRICS`)."""
+        if self._frame is None or self._frame[0] != self.quarter:
+            self._frame = (self.quarter, self.model.quarterly_frame())
+        return self._frame[1]
+
+    @property
+    def event_count(self) -> int:
+        """Events logged so far (it grows as the game runs)."""
+        return len(self.model.event_log)
+
+    def recent_events(self, kinds: Collection[str], limit: int,
+                      keep: Callable[[Event], bool] | None = None) -> list[Event]:
+        """The latest `limit` events of `kinds` (and for which `keep` is true), newest first."""
+        out = []
+        for ev in reversed(self.model.event_log):
+            if ev.kind in kinds and (keep is None or keep(ev)):
+                out.append(ev)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def board_cut_news(self) -> str | None:
+        """What the board said if it cut the program in the quarter just played, else None."""
+        q = self.quarter
+        return next((e.cause for e in reversed(self.model.event_log)
+                     if e.kind == "program_cut" and e.quarter == q), None)
+
+    def review(self) -> Review:
+        """The debrief: this game beside best practice on the same seed, and its mistakes."""
+        from game.review import review
+
+        return review(self)
 
     def lever_value(self, name: str) -> Any:
         """The value the player has chosen for the coming quarter."""
@@ -107,7 +176,7 @@ class GameSession:
             self.pending[name] = value
 
     def begin_quarter(self) -> None:
-        """Apply the pending changes and start the next quarter (week 0 of 13)."""
+        """Apply the pending changes and start the next quarter (at its week 0)."""
         if self.animating or self.quarter >= self.scenario.quarters:
             return
         q = self.quarter + 1
@@ -127,7 +196,7 @@ class GameSession:
         for _ in range(max(0, n)):
             self.model.step()
             self.week_in_quarter += 1
-            if self.week_in_quarter >= WEEKS:
+            if self.week_in_quarter >= WEEKS_PER_QUARTER:
                 self.week_in_quarter = 0
                 self._running = False
                 self.record.quarters_played = self.quarter
@@ -138,7 +207,7 @@ class GameSession:
     def play_quarter(self) -> None:
         """Run the next quarter at once (no animation)."""
         self.begin_quarter()
-        self.advance_weeks(WEEKS)
+        self.advance_weeks(WEEKS_PER_QUARTER)
 
     # ------------------------------------------------------------------ saving
     def save_path(self) -> Path | None:
@@ -156,16 +225,36 @@ class GameSession:
         return rec
 
     def autosave(self) -> Path | None:
-        """Write the decision timeline (called after every quarter)."""
+        """Write the decision timeline (called after every quarter); never raises.
+
+        A failure leaves the game running and says why in `save_error`; the next autosave
+        tries again (the stick may be back).
+        """
         path = self.save_path()
-        if path is not None:
-            self.last_save = self._record_to_save().save(path)
-        return self.last_save
+        if path is None:
+            return None
+        try:
+            return self._write(path)
+        except SaveFailed:
+            return None
 
     def save_as(self, path: str | Path | None = None) -> Path:
-        """Save the timeline to `path` (default: the autosave file, or ./partnersim-saves)."""
+        """Save the timeline to `path` (default: the autosave file, or ./partnersim-saves).
+
+        Raises:
+            SaveFailed: naming the path and the reason; the game goes on.
+        """
         target = Path(path) if path else (self.save_path() or default_save_dir() / "game.json")
-        self.last_save = self._record_to_save().save(target)
+        return self._write(target)
+
+    def _write(self, path: Path) -> Path:
+        try:
+            self.last_save = self._record_to_save().save(path)
+        except OSError as e:
+            err = SaveFailed(path, e.strerror or str(e))
+            self.save_error = str(err)
+            raise err from e
+        self.save_error = None
         return self.last_save
 
     @classmethod

@@ -1,10 +1,12 @@
-"""The world map: regions, direct reps and partner firms, drawn from model state.
+"""The world map: regions, direct reps and partner firms, drawn from a snapshot.
 
 Home markets (direct territory) and new markets differ in fill and label. Reps are squares;
 partners are marked by life-cycle stage in both colour and shape (ring, dot, big dot,
-diamond), with an arc for satisfaction. Conflicts flash as a line between the rep and the
-partner involved; churned partners fade out. Everything shown is read from the model;
-the map only keeps layout and animation state (where a marker sits, what is flashing).
+diamond), with an arc for satisfaction; a partner at risk by its exit hazard alone keeps its
+stage's marker and carries a small diamond flag. Conflicts flash as a line between the rep and the
+partner involved; partners that leave fade out. Everything shown comes from a
+`sim.snapshot.WorldView`; the map only keeps layout and animation state (where a marker
+sits, what is flashing, what is fading).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pygame
 
 from game import palette as C
-from sim.agents import CHURNED, PROSPECT, STAGES
+from sim import units
+from sim.snapshot import PartnerView, WorldView
 
 FLASH_SECONDS = 1.4
 FADE_SECONDS = 2.5
@@ -31,27 +33,27 @@ class Flash:
 
 
 class WorldMap:
-    """Draws a model's regions, reps and partners into a rectangle.
+    """Draws a world's regions, reps and partners into a rectangle.
 
     Args:
-        model: The model to read.
+        view: The world as it stands when the map opens (its conflicts do not flash).
     """
 
-    def __init__(self, model) -> None:
-        self.model = model
+    def __init__(self, view: WorldView) -> None:
+        self.view = view
         self.rect = pygame.Rect(0, 0, 600, 300)
         self.flashes: list[Flash] = []
-        self.fade: dict[int, float] = {}          # churned partner -> seconds of fade left
+        self.fade: dict[int, float] = {}          # partner that left -> seconds of fade left
         self.slots: dict[int, tuple[int, int]] = {}   # partner -> (region, slot)
         self._slot_count: dict[int, int] = {}
-        self._seen_events = len(model.event_log)
-        self._rep_index = {a.unique_id: k for k, a in enumerate(model.rep_agents)}
+        self._seen_week = view.week - 1           # conflicts up to this week have flashed
         self.hovered: int | None = None
-        self._was_enrolled = np.zeros(model.partners.n, dtype=bool)
+        self._enrolled: set[int] = {p.index for p in view.partners if p.enrolled}
+        self._place(view)
 
     # --------------------------------------------------------------- layout
     def region_rects(self) -> list[pygame.Rect]:
-        n = self.model.market.n_regions
+        n = len(self.view.regions)
         cols = max(1, math.ceil(n / 2))
         rows = 1 if n <= 3 else 2
         cols = n if rows == 1 else cols
@@ -67,11 +69,12 @@ class WorldMap:
     def rep_positions(self) -> dict[int, tuple[float, float]]:
         rects = self.region_rects()
         out = {}
-        reps = self.model.reps
-        for r, rect in enumerate(rects):
-            ks = np.nonzero(reps.region == r)[0]
-            for j, k in enumerate(ks):
-                out[int(k)] = (rect.x + 14 + j * 16, rect.y + 38)
+        placed: dict[int, int] = {}
+        for rep in self.view.reps:
+            j = placed.get(rep.region, 0)
+            placed[rep.region] = j + 1
+            rect = rects[rep.region]
+            out[rep.index] = (rect.x + 14 + j * 16, rect.y + 38)
         return out
 
     def partner_position(self, i: int) -> tuple[float, float] | None:
@@ -87,31 +90,30 @@ class WorldMap:
             y = rect.bottom - 8 - (row % 2) * cell
         return (rect.x + 14 + col * cell, y)
 
+    def _place(self, view: WorldView) -> None:
+        """A slot for each newly signed partner, in the first region it may sell in."""
+        for p in view.partners:
+            if p.index in self.slots:
+                continue
+            allowed = [r for r in p.regions if view.regions[r].open_to_partners]
+            region = (allowed or list(p.regions) or [0])[0]
+            n = self._slot_count.get(region, 0)
+            self.slots[p.index] = (region, n)
+            self._slot_count[region] = n + 1
+
     # --------------------------------------------------------------- update
-    def update(self, dt: float, mouse: tuple[int, int] | None = None) -> None:
-        """Take new events and stages from the model, age animations, find the hover."""
-        p = self.model.partners
-        stage = p.stage
-        signed = (stage != PROSPECT) & (p.signed_week >= 0)
-        for i in np.nonzero(signed)[0]:
-            i = int(i)
-            if i not in self.slots:
-                regions = np.nonzero(p.regions[i])[0]
-                allowed = [r for r in regions if self.model.allowed_regions[r]]
-                region = int((allowed or list(regions) or [0])[0])
-                n = self._slot_count.get(region, 0)
-                self.slots[i] = (region, n)
-                self._slot_count[region] = n + 1
-        churned = stage == CHURNED
-        for i in np.nonzero(churned & self._was_enrolled)[0]:
-            self.fade[int(i)] = FADE_SECONDS
-        self._was_enrolled = signed & ~churned
-        log = self.model.event_log
-        for ev in log[self._seen_events:]:
-            if ev.kind == "conflict" and ev.agents and ev.agents[0] in self._rep_index:
-                self.flashes.append(Flash(self._rep_index[ev.agents[0]], int(ev.data["partner"]),
-                                          FLASH_SECONDS, bool(ev.data.get("direct_won"))))
-        self._seen_events = len(log)
+    def update(self, dt: float, view: WorldView, mouse: tuple[int, int] | None = None) -> None:
+        """Take the world as it now stands, age animations, find the hover."""
+        self.view = view
+        self._place(view)
+        enrolled = {p.index for p in view.partners if p.enrolled}
+        for i in self._enrolled - enrolled:
+            self.fade[i] = FADE_SECONDS
+        self._enrolled = enrolled
+        for c in view.conflicts:
+            if c.week > self._seen_week and c.rep >= 0:
+                self.flashes.append(Flash(c.rep, c.partner, FLASH_SECONDS, c.direct_won))
+        self._seen_week = max(self._seen_week, view.week - 1)
         self.flashes = [f for f in self.flashes if f.ttl - dt > 0]
         for f in self.flashes:
             f.ttl -= dt
@@ -123,26 +125,21 @@ class WorldMap:
         if not self.rect.collidepoint(pos):
             return None
         best, dist = None, 11.0
-        stage = self.model.partners.stage
-        for i in self.slots:
-            if stage[i] == CHURNED:
-                continue
+        for i in self._enrolled:
             xy = self.partner_position(i)
             if xy is None:
                 continue
             d = math.hypot(xy[0] - pos[0], xy[1] - pos[1])
-            if d < dist:
+            if d < dist or (d == dist and best is not None and i < best):
                 best, dist = i, d
         return best
 
     # ----------------------------------------------------------------- draw
     def draw(self, surface: pygame.Surface) -> None:
         """Draw the map (reads state only)."""
-        m = self.model
         pygame.draw.rect(surface, C.BG, self.rect)
-        for r, rect in enumerate(self.region_rects()):
-            home = bool(m.market.is_home[r])
-            allowed = bool(m.allowed_regions[r])
+        for region, rect in zip(self.view.regions, self.region_rects(), strict=True):
+            home = region.home
             pygame.draw.rect(surface, C.HOME_REGION if home else C.NEW_REGION, rect, border_radius=8)
             if not home:   # new markets: hatched, so the difference is not colour alone
                 clip = surface.get_clip()
@@ -151,16 +148,15 @@ class WorldMap:
                     pygame.draw.line(surface, (62, 54, 78), (x, rect.bottom), (x + rect.height, rect.y), 1)
                 surface.set_clip(clip)
             pygame.draw.rect(surface, C.GRID, rect, 1, border_radius=8)
-            surface.blit(C.font(20, True).render(m.region_name(r), True, C.TEXT), (rect.x + 8, rect.y + 6))
-            reps = int((m.reps.region == r).sum())
-            tag = f"home market, {reps} reps" if home else "new market, no direct team"
-            if not allowed:
+            surface.blit(C.font(20, True).render(region.name, True, C.TEXT), (rect.x + 8, rect.y + 6))
+            tag = f"home market, {units.count(region.reps)} reps" if home else "new market, no direct team"
+            if not region.open_to_partners:
                 tag += " - closed to partners"
             surface.blit(C.font(15).render(tag, True, C.MUTED), (rect.x + 8, rect.y + 22))
-        for x, y in self.rep_positions().values():
-            pygame.draw.rect(surface, C.DIRECT, (x - 5, y - 5, 10, 10))
-        self._draw_partners(surface)
         reps = self.rep_positions()
+        for x, y in reps.values():
+            pygame.draw.rect(surface, C.DIRECT, (x - 5, y - 5, 10, 10))
+        flags = self._draw_partners(surface)
         for f in self.flashes:
             a, b = reps.get(f.rep), self.partner_position(f.partner)
             if a is None or b is None:
@@ -168,21 +164,22 @@ class WorldMap:
             width = 3 if f.ttl % 0.35 > 0.12 else 1
             pygame.draw.line(surface, C.VERMILION, a, b, width)
             pygame.draw.circle(surface, C.YELLOW if f.direct_won else C.VERMILION, b, 12, 2)
+        self._draw_flags(surface, flags)
         self._draw_legend(surface)
         if self.hovered is not None:
             self._draw_tooltip(surface, self.hovered)
 
-    def _draw_partners(self, surface: pygame.Surface) -> None:
-        p = self.model.partners
-        sat = 0.5 * p.s_econ + 0.5 * p.s_soc
-        for i in self.slots:
-            xy = self.partner_position(i)
+    def _draw_partners(self, surface: pygame.Surface) -> list[tuple[float, float]]:
+        """Draw each partner's marker; return where the at-risk flags go."""
+        flags: list[tuple[float, float]] = []
+        for p in self.view.partners:
+            xy = self.partner_position(p.index)
             if xy is None:
                 continue
             x, y = xy
-            name = STAGES[int(p.stage[i])]
+            name = p.stage
             if name == "churned":
-                t = self.fade.get(i, 0.0)
+                t = self.fade.get(p.index, 0.0)
                 if t <= 0:
                     continue
                 g = int(60 + 60 * t / FADE_SECONDS)
@@ -200,9 +197,19 @@ class WorldMap:
                 pygame.draw.polygon(surface, col, [(x, y - 8), (x + 8, y), (x, y + 8), (x - 8, y)])
             # satisfaction arc: a full ring is a content partner
             rect = pygame.Rect(x - 10, y - 10, 20, 20)
-            pygame.draw.arc(surface, C.YELLOW, rect, math.pi / 2, math.pi / 2 + 2 * math.pi * float(sat[i]), 2)
-            if i == self.hovered:
+            pygame.draw.arc(surface, C.YELLOW, rect, math.pi / 2, math.pi / 2 + 2 * math.pi * p.satisfaction, 2)
+            if p.at_risk and name != "at_risk":
+                flags.append((x + 7, y - 9))
+            if p.index == self.hovered:
                 pygame.draw.circle(surface, C.TEXT, (x, y), 12, 2)
+        return flags
+
+    def _draw_flags(self, surface: pygame.Surface, flags: list[tuple[float, float]]) -> None:
+        """Small diamonds on partners at risk by exit hazard alone, over everything else."""
+        for bx, by in flags:
+            flag = [(bx, by - 6), (bx + 6, by), (bx, by + 6), (bx - 6, by)]
+            pygame.draw.polygon(surface, C.VERMILION, flag)
+            pygame.draw.polygon(surface, C.TEXT, flag, 1)
 
     def _draw_legend(self, surface: pygame.Surface) -> None:
         x, y = self.rect.x + 8, self.rect.bottom - 18
@@ -232,20 +239,11 @@ class WorldMap:
             surface.blit(text, (x, y))
 
     def tooltip_lines(self, i: int) -> list[str]:
-        """What hovering partner `i` tells the player (read from the model)."""
-        a = self.model.partner_agents[i]
-        lines = [
-            a.name,
-            f"{a.partner_type.replace('_', ' ')}, {a.stage.replace('_', ' ')}",
-            f"fit {a.fit:.2f}   capability {a.capability:.2f}",
-            f"satisfaction {a.satisfaction:.2f}   effort on you {a.engagement:.0%}",
-            f"revenue to date {C.money(a.revenue_total)}",
-        ]
-        reasons = a.risk_reasons()
-        if reasons:
-            lines.append("at risk: " + reasons[0])
-            lines.extend("  " + r for r in reasons[1:3])
-        return lines
+        """What hovering partner `i` tells the player (read from the snapshot)."""
+        p = self.view.partner(i)
+        if p is None:
+            return []
+        return tooltip_lines(p)
 
     def _draw_tooltip(self, surface: pygame.Surface, i: int) -> None:
         xy = self.partner_position(i)
@@ -263,3 +261,21 @@ class WorldMap:
         pygame.draw.rect(surface, C.SKY, (x, y, w, h), 1, border_radius=6)
         for k, s in enumerate(lines):
             surface.blit(f.render(s, True, C.TEXT if k else C.YELLOW), (x + 8, y + 6 + 19 * k))
+
+
+def tooltip_lines(p: PartnerView) -> list[str]:
+    """A partner's hover card: who it is, how it does, and whether it is at risk and why."""
+    lines = [
+        p.name,
+        f"{p.type_label}, {p.stage_label}",
+        f"fit {units.score(p.fit)}   capability {units.score(p.capability)}",
+        f"satisfaction {units.score(p.satisfaction)}   effort on you {units.share(p.mindshare)}",
+        f"revenue to date {units.money(p.revenue_total)}   wins {units.count(p.wins)}",
+    ]
+    if p.at_risk:
+        reasons = list(p.risk_reasons) or ["the model gives no reason"]
+        lines.append("at risk: " + reasons[0])
+        lines.extend("  " + r for r in reasons[1:3])
+    else:
+        lines.append("not at risk")
+    return lines

@@ -213,3 +213,103 @@ def test_every_scenario_plays_to_the_end_and_shows_its_events(app: GameApp, name
     key(app, pygame.K_SPACE)                       # the last End quarter opens the debrief
     assert app.screen.name == "debrief"
     assert app.screen.clauses and app.screen.won == sc.won(app.session.model.quarterly_frame())
+
+
+def risk_lines(lines: list[str]) -> tuple[list[str], bool]:
+    """The hover card's "at risk: ..." lines, and whether it says "not at risk"."""
+    return [s for s in lines if s.startswith("at risk:")], "not at risk" in lines
+
+
+@pytest.mark.parametrize(("name", "seed"), [("baseline", 0), ("competing_comp_plans", 2)])
+def test_hover_says_at_risk_only_when_the_partner_is(app: GameApp, name: str, seed: int) -> None:
+    """Every partner's hover card says "at risk" (with its reasons) exactly when the model says it
+    is (flagged by the life cycle, or a high exit hazard), and "not at risk" otherwise: no
+    partner is called at risk for want of a reason."""
+    from sim.scenario import load_scenario
+
+    app.new_game(load_scenario(name), seed)
+    app.go("play")
+    play = app.screen
+    play.speed = "instant"
+    seen = {True: 0, False: 0}
+    for _ in range(4):
+        play.end_quarter()
+        frames(app, 1)
+        if play.popup is not None:
+            click(app, play.popup.dismiss_button)
+        view = app.session.snapshot()
+        assert view.quarter == app.session.quarter
+        for p in view.partners:
+            if not p.enrolled:
+                continue
+            at_risk, not_at_risk = risk_lines(play.map.tooltip_lines(p.index))
+            assert p.at_risk or p.stage != "at_risk"       # the life cycle's flag always counts
+            if p.at_risk:
+                assert p.risk_reasons and at_risk == [f"at risk: {p.risk_reasons[0]}"] and not not_at_risk, p
+            else:
+                assert not p.risk_reasons and not at_risk and not_at_risk, p
+            seen[p.at_risk] += 1
+    assert seen[False] > 0
+
+
+def test_debrief_goes_back_to_the_same_play_screen(app: GameApp) -> None:
+    """The debrief is pushed over the play screen: "Back to game" pops back to the same screen,
+    with its speed and auto-play as they were and the quarter still running."""
+    to_play(app)
+    play = app.screen
+    key(app, pygame.K_SPACE)
+    run_out_quarter(app)
+    play.speed = "slow"
+    click(app, play.auto_btn)                      # auto-play on: the next quarter starts
+    assert play.auto and app.session.animating
+    key(app, pygame.K_ESCAPE)
+    button = next(b for b, action in play.menu_buttons.items() if action == "debrief")
+    click(app, button)
+    debrief = app.screen
+    assert debrief.name == "debrief" and app.stack == [play, debrief]
+    week = app.session.week_in_quarter
+    frames(app, 5, dt=1.0)                          # nothing runs under the debrief
+    assert app.session.week_in_quarter == week
+    click(app, debrief.back_btn)
+    assert app.screen is play and app.stack == [play]
+    assert play.speed == "slow" and play.auto and play.speed_menu.selected_option[0] == "slow"
+    assert play.panel.controls and play.map is not None
+    run_out_quarter(app)
+    assert app.session.quarter >= 2
+
+
+def test_unwritable_save_folder_never_stops_the_game(tmp_path: Path) -> None:
+    """A save folder that cannot exist (a path under a regular file, like a pulled USB stick):
+    the autosave after each quarter and Ctrl+S report the failure, and the game goes on."""
+    blocker = tmp_path / "stick"
+    blocker.write_text("not a folder")
+    app = GameApp(save_dir=blocker / "saves", team="Blue")
+    try:
+        to_play(app)
+        play = app.screen
+        for q in (1, 2):
+            key(app, pygame.K_SPACE)
+            run_out_quarter(app)
+            assert app.session.quarter == q and not app.session.animating
+            assert app.session.save_error and str(blocker / "saves") in app.session.save_error
+            assert play.save_alert is not None
+            assert "Could not save to" in play.save_alert.text_block.html_text
+            assert "the game goes on" in play.save_alert.text_block.html_text
+            if q == 2:                                # the window is still open: a line says it again
+                assert "the game goes on" in app.toast[0] and app.toast[1] > 0
+        click(app, play.save_alert.dismiss_button)
+        assert play.save_alert is None
+        key(app, pygame.K_s, pygame.KMOD_CTRL)        # Ctrl+S: the same message, no crash
+        assert play.save_alert is not None and "Not a directory" in play.save_alert.text_block.html_text
+        key(app, pygame.K_F12)                        # a screenshot cannot be written either
+        assert "Could not save the screenshot" in app.toast[0]
+        key(app, pygame.K_SPACE)                      # the game goes on
+        run_out_quarter(app)
+        assert app.session.quarter == 3
+        app.push("debrief")
+        click(app, app.screen.save_btn)
+        assert "Could not save to" in app.screen.status.text
+        click(app, app.screen.export_btn)
+        assert "Could not write the charts" in app.screen.status.text
+    finally:
+        pygame.quit()

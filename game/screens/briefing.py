@@ -10,8 +10,8 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game import palette as C
-from game.policy_panel import label
-from game.screens.base import Screen
+from game.screen import Screen
+from sim.policy import LEVERS
 
 
 class BriefingScreen(Screen):
@@ -19,7 +19,7 @@ class BriefingScreen(Screen):
 
     def build(self) -> None:
         w, h = self.size
-        s = self.app.session
+        s = self.session
         sc = s.scenario
         self.add(UILabel(pygame.Rect(40, 20, w - 80, 44), sc.title, self.manager,
                          object_id=ObjectID(class_id="@heading")))
@@ -33,7 +33,7 @@ class BriefingScreen(Screen):
         if sc.locked:
             body += "<br><br><b>Locked by the scenario:</b>"
             for k, why in sc.locked.items():
-                body += f"<br>- {html.escape(label(k))}: {html.escape(why)}"
+                body += f"<br>- {html.escape(LEVERS[k].label)}: {html.escape(why)}"
         upcoming = sorted({e.quarter for e in sc.events})
         if upcoming:
             body += ("<br><br><b>Expect the unexpected:</b> something will happen in quarter"
@@ -47,17 +47,11 @@ class BriefingScreen(Screen):
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.start:
-                from game.screens.play import PlayScreen
-
-                self.app.go(PlayScreen(self.app))
+                self.app.go("play")
             elif event.ui_element is self.back:
-                from game.screens.picker import PickerScreen
-
-                self.app.go(PickerScreen(self.app))
+                self.app.go("picker")
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
-            from game.screens.play import PlayScreen
-
-            self.app.go(PlayScreen(self.app))
+            self.app.go("play")
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(C.BG)

@@ -12,44 +12,33 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game import palette as C
 from game.charts import Chart, Series
-from game.screens.base import Screen
-from sim.debrief import best_practice_model, compare, diagnose
-
-
-def _fmt(kind: str, v: float) -> str:
-    if kind == "money":
-        return C.money(v)
-    if kind == "share":
-        return f"{v:.0%}"
-    if kind == "score":
-        return f"{v:.2f}"
-    return f"{v:.0f}"
+from game.screen import Screen
+from game.session import SaveFailed
+from sim import units
 
 
 class DebriefScreen(Screen):
+    """Pushed over the play screen: "Back to game" returns to it as it was left."""
+
     name = "debrief"
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        s = app.session
-        self.session = s
-        self.player = s.model.quarterly_frame()
-        self.best_model = best_practice_model(s.scenario, s.seed, max(1, s.quarter))
-        self.best = self.best_model.quarterly_frame()
-        self.mistakes = diagnose(s.model, s.scenario)
-        self.table = compare(self.player, self.best)
-        self.won = s.scenario.won(self.player)
-        self.clauses = s.scenario.judge(self.player)     # empty until the judged quarter is played
+        r = self.session.review()
+        self.review = r
+        self.player, self.best = r.player, r.best
+        self.mistakes, self.table = r.mistakes, r.table
+        self.won, self.clauses = r.won, r.clauses     # clauses: empty until the judged quarter is played
         both = self.player[["quarter", "revenue_partner", "partner_net_contribution"]].copy()
         both["best_partner"] = self.best["revenue_partner"].to_numpy()[: len(both)]
         both["best_net"] = self.best["partner_net_contribution"].to_numpy()[: len(both)]
         self.charts = [
             Chart("Partner revenue: you vs best practice",
                   [Series("revenue_partner", "you", C.SKY), Series("best_partner", "best", C.ORANGE, dashed=True)],
-                  fmt="money", quarters=max(len(both), 1)),
+                  unit="money", quarters=max(len(both), 1)),
             Chart("Program net contribution",
                   [Series("partner_net_contribution", "you", C.SKY), Series("best_net", "best", C.ORANGE, dashed=True)],
-                  fmt="money", quarters=max(len(both), 1), zero_line=True),
+                  unit="money", quarters=max(len(both), 1), zero_line=True),
         ]
         for c in self.charts:
             c.set_data(both)
@@ -66,8 +55,8 @@ class DebriefScreen(Screen):
                          object_id=ObjectID(class_id="@heading", object_id="#verdict")))
         col_w = (w - 90) // 2
         rows = "".join(
-            f"<b>{html.escape(r.measure)}</b>: {_fmt(r.kind, r.player)} "
-            f"<font color='#E69F00'>(best practice {_fmt(r.kind, r.best)})</font><br>"
+            f"<b>{html.escape(r.measure)}</b>: {units.fmt(r.kind, r.player)} "
+            f"<font color='#E69F00'>(best practice {units.fmt(r.kind, r.best)})</font><br>"
             for r in self.table.itertuples())
         self.add(UITextBox(f"<b>Your run beside best practice, same world, seed {s.seed}, "
                            f"{len(self.player)} quarters</b><br>{rows}",
@@ -128,28 +117,39 @@ class DebriefScreen(Screen):
         gh = max(60, (bottom - top - 6) // 2)
         return [pygame.Rect(30, top, col_w, gh), pygame.Rect(30, top + gh + 6, col_w, gh)]
 
+    def save(self) -> None:
+        try:
+            self.status.set_text(f"Saved to {self.session.save_as()}")
+        except SaveFailed as e:
+            self.status.set_text(str(e))
+            self.status.set_tooltip(str(e))
+
+    def export(self) -> None:
+        from game.export import export_charts
+
+        s = self.session
+        path = self.app.save_dir / f"{s.save_path().stem if s.save_path() else 'game'}-charts.png"
+        try:
+            export_charts(self.player, self.best, path, f"{s.scenario.title} - team {s.team}")
+        except OSError as e:
+            self.status.set_text(f"Could not write the charts to {path}: {e.strerror or e}")
+            return
+        self.status.set_text(f"Charts written to {path}")
+
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             if event.type == pygame.KEYDOWN and event.key == pygame.K_s and event.mod & pygame.KMOD_CTRL:
-                self.status.set_text(f"Saved to {self.session.save_as()}")
+                self.save()
             return
         el = event.ui_element
         if el is self.save_btn:
-            self.status.set_text(f"Saved to {self.session.save_as()}")
+            self.save()
         elif el is self.export_btn:
-            from game.export import export_charts
-
-            path = self.app.save_dir / f"{self.session.save_path().stem if self.session.save_path() else 'game'}-charts.png"
-            export_charts(self.player, self.best, path, f"{self.session.scenario.title} - team {self.session.team}")
-            self.status.set_text(f"Charts written to {path}")
+            self.export()
         elif el is self.back_btn:
-            from game.screens.play import PlayScreen
-
-            self.app.go(PlayScreen(self.app))
+            self.app.back(fallback="play")
         elif el is self.title_btn:
-            from game.screens.picker import PickerScreen
-
-            self.app.go(PickerScreen(self.app))
+            self.app.reset("picker")
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(C.BG)

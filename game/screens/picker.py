@@ -15,8 +15,8 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine
 
 from game import palette as C
-from game.policy_panel import label
-from game.screens.base import Screen
+from game.screen import Screen
+from sim.policy import LEVERS
 from sim.scenario import DIFFICULTIES, Scenario, list_scenarios
 
 DIFFICULTY_MARK = {"easy": "*", "medium": "**", "hard": "***"}
@@ -39,7 +39,7 @@ def card_html(sc: Scenario) -> str:
     parts.append(f"<b>Goal.</b> {html.escape(sc.goal_text())}")
     facts = []
     if sc.locked:
-        facts.append("<b>Locked:</b> " + ", ".join(html.escape(label(k)) for k in sc.locked) + ".")
+        facts.append("<b>Locked:</b> " + ", ".join(html.escape(LEVERS[k].label) for k in sc.locked) + ".")
     if sc.events:
         qs = sorted({e.quarter for e in sc.events})
         facts.append(f"<b>Scheduled news</b> in quarter{'s' if len(qs) > 1 else ''} {', '.join(map(str, qs))}.")
@@ -109,17 +109,13 @@ class PickerScreen(Screen):
         if sc is None:
             return
         self.app.team = self.team.get_text().strip() or "Team"
-        from game.screens.briefing import BriefingScreen
-
         self.app.new_game(sc, self._seed(sc))
-        self.app.go(BriefingScreen(self.app))
+        self.app.go("briefing")
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.back:
-                from game.screens.title import TitleScreen
-
-                self.app.go(TitleScreen(self.app))
+                self.app.go("title")
             elif event.ui_element is self.play:
                 self.start()
         elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.library:

@@ -1,5 +1,10 @@
 """The play screen: levers on the left, the world and the charts in the middle, key figures
-and the news on the right. "End quarter" runs 13 weeks of the model, animated.
+and the news on the right. "End quarter" runs a quarter's weeks of the model, animated.
+
+Everything shown is read through the session: the world as a snapshot, the quarterly frame,
+the event log. Figures are labelled and formatted by their metric's declaration
+(`sim.metrics.METRICS`), so the tiles say what the model means. A save that fails (a pulled
+USB stick) is reported and the game goes on.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ from pygame_gui.windows import UIMessageWindow
 from game import palette as C
 from game.charts import play_charts
 from game.policy_panel import PolicyPanel
-from game.screens.base import Screen
-from game.session import WEEKS
+from game.screen import Screen
+from game.session import SaveFailed
+from game.tiles import TILE_METRICS, Tile, tiles
 from game.world_map import WorldMap
+from sim.metrics import METRICS
+from sim.params import WEEKS_PER_QUARTER
 
 SPEEDS = {"instant": 0.0, "fast": 1.0, "normal": 2.5, "slow": 5.0}   # seconds per quarter
 NEWS_KINDS = {
@@ -40,9 +48,8 @@ class PlayScreen(Screen):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        s = app.session
-        self.session = s
-        self.map = WorldMap(s.model)
+        s = self.session
+        self.map = WorldMap(s.snapshot())
         self.charts = play_charts(s.scenario.quarters)
         self.speed = "normal"
         self.auto = False
@@ -51,7 +58,7 @@ class PlayScreen(Screen):
         self.popup = None
         self.menu: UIWindow | None = None
         self.menu_buttons: dict[object, str] = {}
-        self.toast = ("", 0.0)
+        self.save_alert: UIMessageWindow | None = None
         self.mouse: tuple[int, int] | None = None
         self._news_seen = -1
         self._popup_shown_for = -1
@@ -73,7 +80,7 @@ class PlayScreen(Screen):
         UILabel(pygame.Rect(w - 640, 12, 60, 28), "Speed", self.manager, container=bar)
         self.speed_menu = UIDropDownMenu(list(SPEEDS), self.speed, pygame.Rect(w - 585, 10, 110, 32),
                                          self.manager, container=bar, object_id=ObjectID(object_id="#speed"))
-        self.speed_menu.set_tooltip("How long 13 weeks take on screen.")
+        self.speed_menu.set_tooltip(f"How long a quarter ({WEEKS_PER_QUARTER} weeks) takes on screen.")
         self.auto_btn = UIButton(pygame.Rect(w - 468, 10, 110, 32), "", self.manager, container=bar,
                                  object_id=ObjectID(object_id="#auto"))
         self.auto_btn.set_tooltip("Keep ending quarters until you pause or the game ends.")
@@ -82,7 +89,7 @@ class PlayScreen(Screen):
         self.pause_btn.set_tooltip("P: pause or resume the animation.")
         self.end_btn = UIButton(pygame.Rect(w - 256, 6, 170, 40), "End quarter", self.manager,
                                 container=bar, object_id=ObjectID(class_id="@primary", object_id="#end_quarter"))
-        self.end_btn.set_tooltip("Space: apply your changes and run the next 13 weeks.")
+        self.end_btn.set_tooltip(f"Space: apply your changes and run the next {WEEKS_PER_QUARTER} weeks.")
         self.menu_btn = UIButton(pygame.Rect(w - 80, 10, 70, 32), "Menu", self.manager, container=bar,
                                  object_id=ObjectID(object_id="#menu"))
         self.menu_btn.set_tooltip("Esc: save, debrief, or leave the game.")
@@ -95,6 +102,22 @@ class PlayScreen(Screen):
         self._refresh_news(force=True)
         if self.popup is None:
             self._show_upcoming()       # news for the first quarter (or the next, on resuming)
+
+    def teardown(self) -> None:
+        """Remove the widgets and the windows over them; a pop-up not yet acknowledged shows
+        again when the screen is built again (after a resize, or back from the debrief)."""
+        super().teardown()
+        if self.popup is not None:
+            self.popup.kill()
+            self.popup = None
+            self._popup_shown_for = -1
+        if self.menu is not None:
+            self.menu.kill()
+            self.menu = None
+            self.paused = False
+        if self.save_alert is not None:
+            self.save_alert.kill()
+            self.save_alert = None
 
     def layout(self) -> dict[str, pygame.Rect]:
         """Rectangles of what this screen draws itself."""
@@ -113,7 +136,7 @@ class PlayScreen(Screen):
 
     # --------------------------------------------------------------- helpers
     def _take_frame(self) -> None:
-        self.frame = self.session.model.quarterly_frame()
+        self.frame = self.session.frame()
         for c in self.charts:
             c.set_data(self.frame)
 
@@ -146,27 +169,24 @@ class PlayScreen(Screen):
             self.panel.set_enabled(not s.animating and not s.finished)
 
     def _refresh_news(self, force: bool = False) -> None:
-        log = self.session.model.event_log
-        if not force and len(log) == self._news_seen:
+        s = self.session
+        if not force and s.event_count == self._news_seen:
             return
-        self._news_seen = len(log)
+        self._news_seen = s.event_count
         items = []
         frame = self.frame
-        shown = 0
-        for ev in reversed(log):
-            if ev.kind not in NEWS_KINDS:
-                continue
-            if ev.kind == "conflict" and not ev.data.get("direct_won"):
-                continue
+        # conflicts a partner kept are many and minor: the feed tells the deals partners lost
+        news = s.recent_events(NEWS_KINDS, 30, keep=lambda ev: ev.kind != "conflict" or ev.data.get("direct_won"))
+        for ev in news:
             items.append(f"<font color='{_hex(NEWS_KINDS[ev.kind])}'>Q{ev.quarter}</font> {html.escape(ev.cause)}")
-            shown += 1
-            if shown >= 30:
-                break
         if len(frame):
             row = frame.iloc[-1]
-            items.insert(0, f"<b>Quarter {int(row.quarter)}:</b> revenue {C.money(row.revenue_total)}, "
-                            f"partners {row.partner_share:.0%}, {int(row.conflicts)} conflicts, "
-                            f"{int(row.partners_churned)} partners left")
+            M = METRICS
+            left = M["partners_churned"].fmt(row.partners_churned)
+            items.insert(0, f"<b>Quarter {int(row.quarter)}:</b> revenue {M['revenue_total'].fmt(row.revenue_total)}, "
+                            f"partner share {M['partner_share'].fmt(row.partner_share)}, "
+                            f"{M['conflicts'].fmt(row.conflicts)} conflicts, "
+                            f"{left} partner{'' if left == '1' else 's'} left")
         text = "<br>".join(items) or "News from the field appears here as the quarters run."
         self.news.set_text(text)
 
@@ -177,9 +197,9 @@ class PlayScreen(Screen):
             return
         self._popup_shown_for = s.quarter
         msgs = s.upcoming_events()
-        cut = [e for e in s.model.event_log if e.kind == "program_cut" and e.quarter == s.quarter]
+        cut = s.board_cut_news()
         if cut:
-            msgs = [cut[0].cause] + msgs
+            msgs = [cut] + msgs
         if msgs:
             w, h = self.size
             body = "<br><br>".join(html.escape(m) for m in msgs)
@@ -195,9 +215,7 @@ class PlayScreen(Screen):
         if self.popup is not None or s.animating:
             return
         if s.finished:
-            from game.screens.debrief import DebriefScreen
-
-            self.app.go(DebriefScreen(self.app))
+            self.app.push("debrief")
             return
         s.begin_quarter()
         self.paused = False
@@ -205,20 +223,42 @@ class PlayScreen(Screen):
         if self.panel:
             self.panel.refresh()
         if SPEEDS[self.speed] == 0.0:
-            self._advance(WEEKS)
+            self._advance(WEEKS_PER_QUARTER)
 
     def _advance(self, weeks: int) -> None:
-        done = self.session.advance_weeks(weeks)
+        s = self.session
+        done = s.advance_weeks(weeks)
         if done:
             self._take_frame()
             self._refresh_news(force=True)
             self._show_upcoming()
             if self.panel:
                 self.panel.refresh()
+            if s.save_error:              # the autosave after the quarter failed
+                self.report_save_error(s.save_error)
 
     def save(self) -> None:
-        path = self.session.save_as()
-        self.toast = (f"Saved to {path}", 4.0)
+        try:
+            path = self.session.save_as()
+        except SaveFailed as e:
+            self.report_save_error(str(e))
+            return
+        self.app.notify(f"Saved to {path}")
+
+    def report_save_error(self, message: str) -> None:
+        """Tell the player a save failed, without stopping the game: a window the first time,
+        a line at the bottom while that window is still open."""
+        text = f"{message}; the game goes on."
+        if self.save_alert is not None and self.save_alert.alive():
+            self.app.notify(text, 6.0)
+            return
+        w, h = self.size
+        self.save_alert = UIMessageWindow(
+            pygame.Rect(w // 2 - 260, h // 2 - 120, 520, 240),
+            html.escape(text) + "<br><br>Check the save folder (is the USB stick in?); the next quarter's "
+            "autosave tries again, and Ctrl+S saves at once.",
+            self.manager, window_title="Could not save", object_id=ObjectID(object_id="#save_error"),
+            always_on_top=True)
 
     def open_menu(self) -> None:
         if self.menu is not None:
@@ -242,17 +282,13 @@ class PlayScreen(Screen):
         if action == "save":
             self.save()
         elif action == "debrief":
-            from game.screens.debrief import DebriefScreen
-
             if self.session.quarter > 0:
-                self.app.go(DebriefScreen(self.app))
+                self.app.push("debrief")
             else:
-                self.toast = ("Play at least one quarter before the debrief.", 3.0)
+                self.app.notify("Play at least one quarter before the debrief.", 3.0)
         elif action == "title":
             self.session.autosave()
-            from game.screens.title import TitleScreen
-
-            self.app.go(TitleScreen(self.app))
+            self.app.reset("title")
 
     # ---------------------------------------------------------------- events
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -279,6 +315,8 @@ class PlayScreen(Screen):
         elif event.type == pygame_gui.UI_WINDOW_CLOSE:
             if event.ui_element is self.popup:
                 self.popup = None
+            elif event.ui_element is self.save_alert:
+                self.save_alert = None
             elif event.ui_element is self.menu:
                 self.menu = None
                 self.paused = False
@@ -305,14 +343,14 @@ class PlayScreen(Screen):
         if s.animating and not self.paused:
             seconds = SPEEDS[self.speed]
             if seconds == 0.0:
-                self._advance(WEEKS)
+                self._advance(WEEKS_PER_QUARTER)
             else:
                 self.clock += dt
-                per_week = seconds / WEEKS
+                per_week = seconds / WEEKS_PER_QUARTER
                 weeks = int(self.clock / per_week)
                 if weeks:
                     self.clock -= weeks * per_week
-                    self._advance(min(weeks, WEEKS - s.week_in_quarter))
+                    self._advance(min(weeks, WEEKS_PER_QUARTER - s.week_in_quarter))
         elif self.auto and not s.animating and not s.finished and self.popup is None and not self.paused:
             self.end_quarter()
         if s.finished:
@@ -321,9 +359,7 @@ class PlayScreen(Screen):
         if not s.animating:
             self._refresh_news()
         self.map.rect = self.layout()["map"]
-        self.map.update(dt, self.mouse)
-        msg, left = self.toast
-        self.toast = (msg, max(0.0, left - dt))
+        self.map.update(dt, s.snapshot(), self.mouse)
         self._refresh_controls()
 
     # ------------------------------------------------------------------ draw
@@ -335,52 +371,14 @@ class PlayScreen(Screen):
             r = rects[f"chart{k}"]
             surface.blit(chart.render(r.size), r.topleft)
         self._draw_tiles(surface, rects["tiles"])
-        msg, left = self.toast
-        if left > 0:
-            text = C.font(22).render(msg, True, C.BG)
-            w, h = surface.get_size()
-            box = pygame.Rect(0, 0, text.get_width() + 24, 34)
-            box.midbottom = (w // 2, h - 12)
-            pygame.draw.rect(surface, C.YELLOW, box, border_radius=6)
-            surface.blit(text, (box.x + 12, box.y + 8))
 
-    def tiles(self) -> list[tuple[str, str, str, int]]:
-        """Key figures: (label, value, change since last quarter, direction: +1 good, -1 bad, 0)."""
-        f = self.frame
-        if not len(f):
-            return [("Revenue", "-", "", 0), ("Partner revenue", "-", "", 0), ("Partner share", "-", "", 0),
-                    ("Active partners", "-", "", 0), ("Conflicts", "-", "", 0), ("Net to date", "-", "", 0)]
-        now = f.iloc[-1]
-        prev = f.iloc[-2] if len(f) > 1 else None
-
-        def delta(col: str, kind: str, good_up: bool = True) -> tuple[str, int]:
-            if prev is None:
-                return "", 0
-            d = float(now[col] - prev[col])
-            if abs(d) < 1e-9:
-                return "no change", 0
-            if kind == "money":
-                text = ("+" if d > 0 else "-") + C.money(abs(d))
-            elif kind == "share":
-                text = f"{d * 100:+.1f} pts"
-            else:
-                text = f"{d:+.0f}"
-            return text, (1 if (d > 0) == good_up else -1)
-
-        rows = [
-            ("Revenue", C.money(now.revenue_total), *delta("revenue_total", "money")),
-            ("Partner revenue", C.money(now.revenue_partner), *delta("revenue_partner", "money")),
-            ("Partner share", f"{now.partner_share:.0%}", *delta("partner_share", "share")),
-            ("Active partners", f"{int(now.partners_active)}", *delta("partners_active", "count")),
-            ("Conflicts", f"{int(now.conflicts)}", *delta("conflicts", "count", good_up=False)),
-            ("Net to date", C.money(now.cumulative_net_contribution),
-             *delta("cumulative_net_contribution", "money")),
-        ]
-        return rows
+    def tiles(self) -> list[Tile]:
+        """Key figures with their change since last quarter (see `game.tiles`)."""
+        return tiles(self.frame, TILE_METRICS)
 
     def _draw_tiles(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         tw, th = (area.width - 6) // 2, (area.height - 12) // 3
-        for k, (lab, value, change, good) in enumerate(self.tiles()):
+        for k, (lab, value, change, good, rising) in enumerate(self.tiles()):
             row, col = divmod(k, 2)
             r = pygame.Rect(area.x + col * (tw + 6), area.y + row * (th + 6), tw, th)
             pygame.draw.rect(surface, C.PANEL, r, border_radius=6)
@@ -392,8 +390,7 @@ class PlayScreen(Screen):
                 # direction also as a triangle, so colour is not the only cue
                 tx, ty = r.right - 12, r.y + 12
                 if good != 0:
-                    up = change.startswith("+")
-                    pts = [(tx - 5, ty + 4), (tx + 5, ty + 4), (tx, ty - 4)] if up else \
+                    pts = [(tx - 5, ty + 4), (tx + 5, ty + 4), (tx, ty - 4)] if rising else \
                           [(tx - 5, ty - 4), (tx + 5, ty - 4), (tx, ty + 4)]
                     pygame.draw.polygon(surface, col_c, pts)
                 text = C.font(16).render(change, True, col_c)

@@ -8,7 +8,7 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel
 
 from game import palette as C
-from game.screens.base import Screen
+from game.screen import Screen
 
 
 class TitleScreen(Screen):
@@ -39,9 +39,7 @@ class TitleScreen(Screen):
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.new_game:
-                from game.screens.picker import PickerScreen
-
-                self.app.go(PickerScreen(self.app))
+                self.app.go("picker")
             elif event.ui_element is self.resume:
                 path = self.app.last_autosave()
                 if path is not None:
@@ -49,9 +47,7 @@ class TitleScreen(Screen):
             elif event.ui_element is self.quit:
                 self.app.running = False
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
-            from game.screens.picker import PickerScreen
-
-            self.app.go(PickerScreen(self.app))
+            self.app.go("picker")
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(C.BG)

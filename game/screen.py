@@ -1,7 +1,8 @@
 """What every screen does: build its widgets, handle events, update, draw, and clean up.
 
 The main loop calls `handle_event` for each event, then `update(dt)` once, then `draw`;
-drawing never changes state.
+drawing never changes state. Screens never import each other: they ask the app for the
+next one by name (`app.go`, `app.push`, `app.back`), so each screen stands on its own.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ if TYPE_CHECKING:
 
 
 class Screen:
-    """A screen of the game. Subclasses create widgets in `build` (called again on resize)."""
+    """A screen of the game. Subclasses create widgets in `build` (called again on resize).
+
+    Args:
+        app: The app whose window, UI manager and session the screen uses.
+    """
 
     name = "screen"
 
@@ -26,6 +31,11 @@ class Screen:
     @property
     def manager(self):
         return self.app.manager
+
+    @property
+    def session(self):
+        """The game in progress (None before one starts)."""
+        return self.app.session
 
     @property
     def size(self) -> tuple[int, int]:
@@ -47,6 +57,14 @@ class Screen:
 
     def rebuild(self) -> None:
         self.teardown()
+        self.build()
+
+    def suspend(self) -> None:
+        """Another screen goes on top: drop the widgets, keep the state (see `resume`)."""
+        self.teardown()
+
+    def resume(self) -> None:
+        """The screen on top was popped: show this one again, as it was."""
         self.build()
 
     def handle_event(self, event: pygame.event.Event) -> None:
