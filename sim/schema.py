@@ -64,8 +64,8 @@ class FileModel(BaseModel):
 
 # ---------------------------------------------------------------------------- field types
 def show(x: float) -> str:
-    """A bound as people write it: 64, 0.25 (not 64.0)."""
-    return str(int(x)) if float(x).is_integer() else str(x)
+    """A bound as people read it: 64, 0.25 (not 64.0), 1,000,000."""
+    return f"{int(x):,}" if float(x).is_integer() else str(x)
 
 
 def span(word: str, low: float | None, high: float | None) -> str:
