@@ -7,6 +7,11 @@ each owning its widgets and found by name in SCREENS: `go` replaces the screen s
 `push` puts one on top (the debrief over the play screen) and `back` returns to the one
 under it as it was left. The game reads the model through the session and never computes
 an outcome itself.
+
+The main loop runs at FPS while something moves (a quarter running: `Screen.animating`) and
+for a moment after input; otherwise it looks at the screen IDLE_FPS times a second (input,
+hover, a tooltip's or caret's timer, a message running out) and draws only when what is shown
+changed, so a game left open on the debrief during a workshop keeps the laptop quiet.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import os
 import sys
 import time
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +29,9 @@ if TYPE_CHECKING:
 
 SIZE = (1280, 720)
 THEME = Path(__file__).with_name("theme.json")
+FPS = 60               # frames a second while something moves
+IDLE_FPS = 20          # looks a second at an idle screen: hover and tooltips show within 50 ms
+AWAKE_SECONDS = 0.5    # full frame rate this long after the last input (dragging a slider)
 
 
 # The screens, by name: screens ask for each other by name, so none imports another.
@@ -68,7 +77,8 @@ class GameApp:
     def __init__(self, size: tuple[int, int] = SIZE, fullscreen: bool = False,
                  save_dir: Path | None = None, team: str | None = None, seed: int | None = None) -> None:
         import pygame
-        import pygame_gui
+
+        from game.quiet_ui import QuietUIManager
 
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         pygame.init()
@@ -78,7 +88,7 @@ class GameApp:
         pygame.display.set_caption("partnersim")
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         self.window = pygame.display.set_mode(size, flags)
-        self.manager = pygame_gui.UIManager(self.window.get_size(), str(THEME))
+        self.manager = QuietUIManager(self.window.get_size(), str(THEME))
         # bold at the text-box size (HTML <b>), which the theme itself does not load
         self.manager.preload_fonts([{"name": "noto_sans", "point_size": size, "style": "bold"}
                                     for size in (15,)])
@@ -91,7 +101,11 @@ class GameApp:
         self.toast: tuple[str, float] = ("", 0.0)    # a short message and its seconds left
         self.running = True
         self.fullscreen = fullscreen
-        self.frame_times: list[float] = []
+        self.frame_times: deque[float] = deque(maxlen=2000)   # seconds per drawn frame, the latest
+        self.draws = 0                   # frames drawn so far
+        self._shown: tuple | None = None   # what the last drawn frame showed (see `_look`)
+        self._moving = True              # the last frame animated: draw once more when it stops
+        self._since_input = 0.0          # seconds since the last event
         self.go("title")
 
     # ------------------------------------------------------------- screens
@@ -138,15 +152,19 @@ class GameApp:
     def new_game(self, scenario, seed: int) -> None:
         """Start a session on `scenario` with `seed` (autosaving to `save_dir`)."""
         from game.session import GameSession
+        from sim.attribution import start_worker_server
 
         self.session = GameSession(scenario, seed, self.team, save_dir=self.save_dir)
+        start_worker_server()      # ready by the debrief, whose replays are forked from it
 
     def load_game(self, path: str | Path) -> None:
         """Resume a saved game at the play screen."""
         from game.session import GameSession
+        from sim.attribution import start_worker_server
 
         self.session = GameSession.load(path, save_dir=self.save_dir)
         self.team = self.session.team
+        start_worker_server()      # ready by the debrief, whose replays are forked from it
         self.reset("play")
 
     def last_autosave(self) -> Path | None:
@@ -213,22 +231,77 @@ class GameApp:
                 return
         self.screen.handle_event(event)
 
-    def frame(self, dt: float, events=None) -> None:
-        """Run one frame: handle events, update, draw. Drawing never changes state."""
+    @property
+    def animating(self) -> bool:
+        """Something on screen moves by itself (`Screen.animating`): draw every frame."""
+        return self.screen is not None and self.screen.animating
+
+    def frame(self, dt: float, events=None, force: bool = True) -> bool:
+        """Run one frame: handle events, update, draw. Drawing never changes state.
+
+        Args:
+            dt: Seconds since the last frame.
+            events: The events to handle (default: the queue's).
+            force: Draw even if nothing changed (screenshots, tests); the main loop passes
+                False and draws only after input, while animating, or when what is shown
+                changed (a widget, a tooltip, a caret, a message).
+
+        Returns:
+            Whether the frame was drawn.
+        """
         import pygame
 
         start = time.perf_counter()
-        for event in pygame.event.get() if events is None else events:
+        events = pygame.event.get() if events is None else list(events)
+        for event in events:
             self.handle(event)
         self.screen.update(dt)
         self.manager.update(dt)
         msg, left = self.toast
         self.toast = (msg, max(0.0, left - dt))
+        was_moving, self._moving = self._moving, self.animating
+        look = self._look()
+        if not (force or events or self._moving or was_moving or look != self._shown):
+            return False
         self.screen.draw(self.window)
         self.manager.draw_ui(self.window)
         self._draw_toast(self.window)        # over the widgets: a message must be seen
         pygame.display.flip()
+        self._shown = look
+        self.draws += 1
         self.frame_times.append(time.perf_counter() - start)
+        return True
+
+    def _look(self) -> tuple:
+        """What the window shows besides the screen's own drawing, cheaply: which widget
+        images sit where (a hover, a tooltip, a new text swap the image), the carets of focused
+        text fields, and the message at the bottom. The screen's drawing changes only with
+        input or while it animates, which `frame` checks itself. It holds the images themselves,
+        not their ids, so a new image can never pass for a freed one at the same address."""
+        sprites = tuple((data[0], tuple(data[1]), tuple(data[2]) if data[2] else None)
+                        for data in self.manager.get_sprite_group().visible)
+        focus = sorted(self.manager.get_focus_set() or (), key=id)
+        carets = tuple((e, bool(getattr(e, "cursor_on", False))) for e in focus)
+        msg, left = self.toast
+        return self.screen, self.window.get_size(), sprites, carets, msg if left > 0 else ""
+
+    def step(self) -> bool:
+        """One pass of the main loop: at FPS while something moves or input is recent, else a
+        sleep to the next of IDLE_FPS looks; then a frame, drawn only if something changed.
+        Returns whether it drew."""
+        import pygame
+
+        awake = self._moving or self.animating or self._since_input < AWAKE_SECONDS
+        dt = self.clock.tick(FPS if awake else IDLE_FPS) / 1000.0
+        events = pygame.event.get()
+        self._since_input = 0.0 if events else self._since_input + dt
+        return self.frame(dt, events, force=False)
+
+    def loop(self, seconds: float | None = None) -> None:
+        """Run the main loop until the window closes (or for `seconds`: benchmarks)."""
+        end = None if seconds is None else time.perf_counter() + seconds
+        while self.running and (end is None or time.perf_counter() < end):
+            self.step()
 
     def _draw_toast(self, surface) -> None:
         import pygame
@@ -238,22 +311,29 @@ class GameApp:
         msg, left = self.toast
         if left <= 0 or not msg:
             return
-        text = C.font(22).render(msg, True, C.BG)
         w, h = surface.get_size()
-        box = pygame.Rect(0, 0, min(w - 20, text.get_width() + 24), 34)
+        f = C.font(22)
+        lines = C.wrap(msg, f, w - 44)         # a long path wraps rather than running off
+        lh = f.get_linesize()
+        box = pygame.Rect(0, 0, max(f.size(s)[0] for s in lines) + 24, lh * len(lines) + 14)
         box.midbottom = (w // 2, h - 12)
         pygame.draw.rect(surface, C.YELLOW, box, border_radius=6)
-        surface.blit(text, (box.x + 12, box.y + 8), pygame.Rect(0, 0, box.width - 24, 30))
+        for k, line in enumerate(lines):
+            surface.blit(f.render(line, True, C.BG), (box.x + 12, box.y + 7 + k * lh))
 
     def run(self) -> None:
         """The main loop, until the window closes."""
-        import pygame
-
-        while self.running:
-            dt = self.clock.tick(60) / 1000.0
-            self.frame(dt)
+        self.loop()
         if self.session is not None:
             self.session.autosave()
+        self.close()
+
+    def close(self) -> None:
+        """Close every screen (a debrief stops its replay workers), then pygame."""
+        import pygame
+
+        while self.stack:
+            self.stack.pop().teardown()
         pygame.quit()
 
 

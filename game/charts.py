@@ -7,6 +7,7 @@ re-renders its surface only when its data changes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,6 +64,38 @@ class Chart:
     def _label(self, v: float) -> str:
         return units.fmt(self.unit, v)
 
+    def axis(self, plot_height: int = 200) -> tuple[float, float, list[tuple[float, str]]]:
+        """The y axis: its range and its ticks as (value, label). Ticks only over a real range
+        (no data yet: none; a flat line, such as no conflicts at all: one at its value), at round
+        values, and never two that read alike."""
+        n = max((len(v) for v in self.values.values()), default=0)
+        if self.kind == "stacked":
+            totals = [sum(self.values[s.column][i] for s in self.series) for i in range(n)]
+            lo, hi = 0.0, max(totals, default=0.0)
+        else:
+            flat = [v for vals in self.values.values() for v in vals]
+            lo, hi = min(flat + [0.0]), max(flat + [0.0])
+        if n and self.unit == "share":
+            hi = max(hi, 0.5)
+        if n and self.unit == "score":
+            lo, hi = 0.0, 1.0
+        flat_line = hi - lo < 1e-9      # no data yet, or every value the same (all zero)
+        if flat_line:
+            values = [lo] if n else []
+            hi = lo + 1.0
+        else:
+            pad = (hi - lo) * 0.08
+            hi += pad
+            if lo < 0:
+                lo -= pad
+            values = nice_ticks(lo, hi, 3 if plot_height >= 60 else 2, whole=self.unit in ("count", "quarters"))
+        ticks: list[tuple[float, str]] = []
+        for v in values:
+            text = self._label(v)
+            if all(text != t for _, t in ticks):
+                ticks.append((v, text))
+        return lo, hi, ticks
+
     def render(self, size: tuple[int, int]) -> pygame.Surface:
         """The chart as a surface of `size` (cached until data or size change)."""
         if self.surface is not None and not self._dirty and size == self._size:
@@ -81,22 +114,7 @@ class Chart:
         left, top, right, bottom = 50, 46, w - 10, h - 20
         plot = pygame.Rect(left, top, max(10, right - left), max(10, bottom - top))
         n = max((len(v) for v in self.values.values()), default=0)
-        if self.kind == "stacked":
-            totals = [sum(self.values[s.column][i] for s in self.series) for i in range(n)]
-            lo, hi = 0.0, max(totals, default=0.0)
-        else:
-            flat = [v for vals in self.values.values() for v in vals]
-            lo, hi = min(flat + [0.0]), max(flat + [0.0])
-        if self.unit == "share":
-            hi = max(hi, 0.5)
-        if hi - lo < 1e-9:
-            hi = lo + 1.0
-        pad = (hi - lo) * 0.08
-        hi += pad
-        if lo < 0:
-            lo -= pad
-        if self.unit == "score":
-            lo, hi = 0.0, 1.0
+        lo, hi, ticks = self.axis(plot.height)
 
         def ypix(v: float) -> float:
             return plot.bottom - (v - lo) / (hi - lo) * plot.height
@@ -104,13 +122,16 @@ class Chart:
         def xpix(i: int) -> float:
             return plot.left + (i + 0.5) / self.quarters * plot.width
 
-        ticks = 3 if plot.height >= 60 else 2
-        for k in range(ticks):
-            v = lo + (hi - lo) * k / (ticks - 1)
+        for v, text in ticks:
             y = ypix(v)
             pygame.draw.line(surf, C.GRID, (plot.left, y), (plot.right, y), 1)
-            lab = C.font(15).render(self._label(v), True, C.MUTED)
+            lab = C.font(15).render(text, True, C.MUTED)
             surf.blit(lab, (plot.left - 4 - lab.get_width(), y - lab.get_height() / 2))
+        pygame.draw.line(surf, C.GRID, (plot.left, plot.top), (plot.left, plot.bottom), 1)
+        pygame.draw.line(surf, C.GRID, (plot.left, plot.bottom), (plot.right, plot.bottom), 1)
+        if not n:
+            empty = C.font(16).render("no data yet", True, C.MUTED)
+            surf.blit(empty, empty.get_rect(center=plot.center))
         if self.zero_line and lo < 0 < hi:
             pygame.draw.line(surf, C.MUTED, (plot.left, ypix(0)), (plot.right, ypix(0)), 2)
         label_w = C.font(15).size(f"Q{self.quarters}")[0] + 8
@@ -147,6 +168,27 @@ class Chart:
         pygame.draw.rect(surf, C.GRID, surf.get_rect(), 1)
         self.surface, self._size, self._dirty = surf, size, False
         return surf
+
+
+def nice_ticks(lo: float, hi: float, most: int = 3, whole: bool = False) -> list[float]:
+    """Round tick values within [lo, hi]: steps of 1, 2 or 5 times a power of ten, two to `most`
+    of them where the range allows (a whole-number axis steps by at least 1), so labels read
+    $0 / $500k / $1.00M rather than repeating after rounding."""
+    span = hi - lo
+    if span <= 0 or not math.isfinite(span):
+        return [lo]
+    mag = 10.0 ** math.floor(math.log10(span))
+    steps = sorted(m * p for p in (mag / 100, mag / 10, mag) for m in (1, 2, 5))
+    if whole:
+        steps = [st for st in steps if st >= 1] or [1.0]
+
+    def at(step: float) -> list[float]:
+        first = math.ceil(lo / step - 1e-9)
+        last = math.floor(hi / step + 1e-9)
+        return [float(k * step) + 0.0 for k in range(first, last + 1)]
+
+    fitting = [at(st) for st in steps if 2 <= len(at(st)) <= most]
+    return fitting[0] if fitting else at(steps[0])[:most]
 
 
 def _swatch(surf: pygame.Surface, s: Series, x: int, y: int) -> None:

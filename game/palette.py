@@ -68,3 +68,24 @@ def font(size: int, bold: bool = False) -> pygame.font.Font:
         return f
     return pygame.font.Font(path, max(8, round(size * 0.68)))
 
+
+def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
+    """`text` broken into lines no wider than `width` pixels in `font`, words kept whole (a word
+    longer than a line, such as a file path, is cut between characters)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while font.size(word)[0] > width and len(word) > 1:     # a long path: break inside it
+            cut = next((k for k in range(len(word) - 1, 0, -1) if font.size(word[:k])[0] <= width), 1)
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:cut])
+            word = word[cut:]
+        candidate = f"{line} {word}" if line else word
+        if line and font.size(candidate)[0] > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line] if line else lines or [""]

@@ -1,10 +1,18 @@
 """The policy panel: every lever, grouped, as pygame_gui sliders and drop-downs.
 
-Each control shows its current value and carries the lever's help as a tooltip. Names,
-slider ranges and how a value reads come from the lever's declaration (`sim.policy.LEVERS`),
-so the panel says what the model means. Levers the scenario locks are shown disabled, with
-the scenario's reason in the tooltip. Choices go to the session as pending changes for the
+Each control shows the value in force for the coming quarter (`session.lever_value`) and
+carries the lever's help as a tooltip. Names, slider ranges and how a value reads come from
+the lever's declaration (`sim.policy.LEVERS`), so the panel says what the model means. Levers
+the scenario locks are shown disabled and read "locked"; a value a policy event imposed for the
+coming quarter is shown disabled and reads "imposed", with the event's message and who imposed
+it in the tooltip, for that quarter only. Choices go to the session as pending changes for the
 coming quarter; the model is not touched until the player ends the quarter.
+
+`refresh` (after every quarter, event, load and change) puts every control back on the value in
+force: a slider is moved with `set_current_value`; a pygame_gui 0.6 `UIDropDownMenu` has no
+setter for its selection, so a drop-down showing another value is rebuilt in place (same rect,
+object id and tooltip). Otherwise a drop-down left on a stale value would send no change
+event when the player picks that value again, and the pick would never reach the model.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UILabel, UIScrollingContainer
 
 from game.session import GameSession
-from sim.policy import LEVER_GROUPS, LEVERS, Lever
+from sim.policy import LEVER_GROUPS, LEVERS, Lever, PolicyError
 
 
 def _options(lever: Lever) -> list[tuple[str, str]]:
@@ -28,6 +36,13 @@ def _options(lever: Lever) -> list[tuple[str, str]]:
 
 def _option_id(lever: Lever, value: Any) -> str:
     return ("on" if value else "off") if lever.kind == "bool" else str(value)
+
+
+def shown_on_slider(lever: Lever, value: Any) -> float:
+    """Where a numeric lever's slider sits for `value`: clamped to the slider's range (a
+    scenario may set more than the slider offers; the value label still says the value)."""
+    lo, hi, _ = lever.ui_range
+    return min(max(value, lo), hi)
 
 
 class PolicyPanel:
@@ -47,7 +62,11 @@ class PolicyPanel:
         self.container = UIScrollingContainer(rect, manager, object_id=ObjectID(class_id="@bar"))
         self.controls: dict[str, Any] = {}
         self.values: dict[str, UILabel] = {}
-        self.disabled: set[str] = set()
+        self.names: dict[str, UILabel] = {}
+        self.disabled: set[str] = set()        # levers the player may not change for the coming quarter
+        self.enabled = True                     # False while a quarter runs and after the game ends
+        self._rects: dict[str, pygame.Rect] = {}
+        self._tips: dict[str, str] = {}
         width = rect.width - 22
         y = 4
         for group in LEVER_GROUPS:
@@ -65,56 +84,86 @@ class PolicyPanel:
         self.refresh()
 
     def _row(self, lv: Lever, y: int, width: int) -> None:
-        reason = self.session.locked_reason(lv.name)
-        tip = lv.help + (f"<br><b>Locked:</b> {reason}" if reason else "")
         name = UILabel(pygame.Rect(8, y, width - 90, 22), lv.label, self.manager,
                        container=self.container, object_id=ObjectID(class_id="@lever"))
-        name.set_tooltip(tip)
-        val = UILabel(pygame.Rect(width - 96, y, 92, 22), "", self.manager, container=self.container,
-                      object_id=ObjectID(class_id="@value"))
-        val.set_tooltip(tip)
-        self.values[lv.name] = val
-        rect = pygame.Rect(8, y + 23, width - 12, 28)
+        self.names[lv.name] = name
+        self.values[lv.name] = UILabel(pygame.Rect(width - 96, y, 92, 22), "", self.manager,
+                                       container=self.container, object_id=ObjectID(class_id="@value"))
+        self._rects[lv.name] = pygame.Rect(8, y + 23, width - 12, 28)
         value = self.session.lever_value(lv.name)
         if lv.kind in ("choice", "bool"):
-            options = _options(lv)
-            start = next(o for o in options if o[1] == _option_id(lv, value))
-            ctrl = UIDropDownMenu(options, start, rect, self.manager, container=self.container,
-                                  object_id=ObjectID(object_id=f"#lever_{lv.name}"))
+            self.controls[lv.name] = self._drop_down(lv, value)
         else:
             lo, hi, step = lv.ui_range
-            start = min(max(value, lo), hi)
-            ctrl = UIHorizontalSlider(rect, start, (lo, hi), self.manager, container=self.container,
-                                      click_increment=step, object_id=ObjectID(object_id=f"#lever_{lv.name}"))
+            ctrl = UIHorizontalSlider(self._rects[lv.name], shown_on_slider(lv, value), (lo, hi), self.manager,
+                                      container=self.container, click_increment=step,
+                                      object_id=ObjectID(object_id=f"#lever_{lv.name}"))
             ctrl.lever_step = step
-        ctrl.set_tooltip(tip)
+            ctrl.lever_name = lv.name
+            self.controls[lv.name] = ctrl
+
+    def _drop_down(self, lv: Lever, value: Any) -> UIDropDownMenu:
+        """A lever's drop-down showing `value` (built anew to change what it shows)."""
+        options = _options(lv)
+        start = next(o for o in options if o[1] == _option_id(lv, value))
+        ctrl = UIDropDownMenu(options, start, self._rects[lv.name], self.manager, container=self.container,
+                              object_id=ObjectID(object_id=f"#lever_{lv.name}"))
         ctrl.lever_name = lv.name
-        if reason:
-            ctrl.disable()
-            self.disabled.add(lv.name)
-        self.controls[lv.name] = ctrl
+        self._tips.pop(lv.name, None)          # `refresh` gives the new control its tooltip
+        return ctrl
 
     def refresh(self) -> None:
-        """Show each lever's value for the coming quarter; pending changes are marked."""
-        for name, lab in self.values.items():
+        """Put every control on the value in force for the coming quarter: the drop-down's
+        selection or the slider's position, the value label ("* " or "changed" for the player's
+        pending change, "imposed" for a value an event imposed on this quarter, "locked" for a
+        scenario lock), the tooltip saying why, and whether the control can be used."""
+        s = self.session
+        self.disabled = set()
+        for name, ctrl in list(self.controls.items()):
             lv = LEVERS[name]
+            value = s.lever_value(name)
+            imposed, locked = s.imposition(name), s.scenario.locked.get(name)
             slider = lv.kind in ("int", "float")
-            text = lv.fmt(self.session.lever_value(name)) if slider else ""
-            if name in self.session.pending:
-                text = ("* " + text) if slider else "changed"
-            if name in self.disabled:
-                text = "locked"
+            if imposed is not None:
+                text = "imposed"
+                why = f"<br><b>Imposed by {imposed.by} for quarter {imposed.quarter}:</b> {imposed.message}"
+            elif locked:
+                text, why = "locked", f"<br><b>Locked:</b> {locked}"
+            else:
+                text = lv.fmt(value) if slider else ""
+                if name in s.pending:
+                    text = ("* " + text) if slider else "changed"
+                why = ""
+            if imposed is not None or locked:
+                self.disabled.add(name)
+            tip = lv.help + why
+            if slider:
+                if abs(ctrl.get_current_value() - shown_on_slider(lv, value)) > 1e-9:
+                    ctrl.set_current_value(shown_on_slider(lv, value), warn=False)
+            elif ctrl.selected_option[1] != _option_id(lv, value):
+                ctrl.kill()
+                ctrl = self.controls[name] = self._drop_down(lv, value)
+            if self._tips.get(name) != tip:
+                self._tips[name] = tip
+                for element in (self.names[name], self.values[name], ctrl):
+                    element.set_tooltip(tip)
+            lab = self.values[name]
             if lab.text != text:
                 lab.set_text(text)
+        self._apply_enabled()
 
     def set_enabled(self, enabled: bool) -> None:
         """Controls are frozen while a quarter runs and after the game ends."""
+        if enabled != self.enabled:
+            self.enabled = enabled
+            self._apply_enabled()
+
+    def _apply_enabled(self) -> None:
         for name, ctrl in self.controls.items():
-            if name in self.disabled:
-                continue
-            if enabled:
+            usable = self.enabled and name not in self.disabled
+            if usable and not ctrl.is_enabled:
                 ctrl.enable()
-            else:
+            elif not usable and ctrl.is_enabled:
                 ctrl.disable()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
@@ -128,13 +177,15 @@ class PolicyPanel:
             step = element.lever_step
             value = round(round(event.value / step) * step, 6)
             value = int(value) if lv.kind == "int" else float(value)
-            self.session.set_lever(name, value)
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             chosen = event.selected_option_id
             value: Any = chosen == "on" if lv.kind == "bool" else chosen
-            self.session.set_lever(name, value)
         else:
             return False
+        try:
+            self.session.set_lever(name, value)
+        except PolicyError:
+            pass        # a change that arrived after the lever was imposed: the control snaps back
         self.refresh()
         return True
 

@@ -1,7 +1,8 @@
 """What every screen does: build its widgets, handle events, update, draw, and clean up.
 
 The main loop calls `handle_event` for each event, then `update(dt)` once, then `draw`;
-drawing never changes state. Screens never import each other: they ask the app for the
+drawing never changes state. A screen that moves by itself (a quarter running, a progress bar)
+says so with `animating`; otherwise the loop sleeps and draws only when something changed. Screens never import each other: they ask the app for the
 next one by name (`app.go`, `app.push`, `app.back`), so each screen stands on its own.
 """
 
@@ -36,6 +37,13 @@ class Screen:
     def session(self):
         """The game in progress (None before one starts)."""
         return self.app.session
+
+    @property
+    def animating(self) -> bool:
+        """Whether the screen moves by itself (a quarter running, a flash fading, a worker's
+        progress): the main loop then draws every frame. Idle screens are drawn only when input,
+        a widget or a timer changes something, so the game stays quiet when left open."""
+        return False
 
     @property
     def size(self) -> tuple[int, int]:

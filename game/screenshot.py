@@ -9,12 +9,16 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 
 def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
-               size: tuple[int, int] = (1280, 720), quarters: int = 4) -> list[Path]:
-    """Walk title -> picker -> briefing -> play (after `quarters` quarters) -> debrief (at the end)."""
+               size: tuple[int, int] = (1280, 720), quarters: int = 4, wait: float = 300.0) -> list[Path]:
+    """Walk title -> picker -> briefing -> play (after `quarters` quarters) -> debrief (at the end),
+    then the debrief's "what your decisions were worth" tab once its replays are in (up to
+    `wait` seconds), a group's row hovered. play-start.png is quarter 0 (empty charts); event.png
+    the first scenario pop-up, if the scenario has scheduled news (e.g. protectionist_geography)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
@@ -40,13 +44,25 @@ def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
     shot("briefing")
     app.go("play")
     play = app.screen
+    if play.popup is None:
+        shot("play-start")            # quarter 0: empty charts, the panel's starting choices
     play.speed = "instant"
+    news = play.popup is not None
+
+    def dismiss() -> None:
+        """Close a scenario pop-up; the first one is shot as event.png."""
+        nonlocal news
+        if play.popup is not None:
+            if not news:
+                shot("event", frames=1)
+                news = True
+            play.popup.kill()
+            play.popup = None
+
     for _ in range(quarters):
         play.end_quarter()
         app.frame(1 / 60, events=[])
-        if play.popup is not None:
-            play.popup.kill()
-            play.popup = None
+        dismiss()
     # a quarter in motion: conflicts flash, a partner is hovered
     app.session.set_lever("enablement", 0.8) if not app.session.locked_reason("enablement") else None
     play.speed = "normal"
@@ -67,12 +83,29 @@ def render_all(out: Path, scenario: str = "baseline", seed: int = 0,
     while not app.session.finished:
         play.end_quarter()
         app.frame(1 / 60, events=[])
-        if play.popup is not None:
-            play.popup.kill()
-            play.popup = None
+        dismiss()
     app.push("debrief")
     shot("debrief")
-    pygame.quit()
+    debrief = app.screen
+    debrief.show_tab("worth")
+    shot("debrief-worth-progress")
+    deadline = time.monotonic() + wait
+    while debrief.worth.running and time.monotonic() < deadline:
+        app.frame(0.05, events=[])
+        time.sleep(0.05)
+    wf = debrief.worth.waterfall
+    if wf is not None and wf.attribution.groups:    # hover the biggest bar: its levers show
+        m = wf.attribution.measures[-1]
+        group = max(wf.attribution.groups, key=lambda g: abs(m.values[g]))
+        r = debrief.worth.waterfall_rect()
+        row = wf.row_rects(r.size)[group].move(r.topleft)
+        xy = (r.x + 60, row.centery)
+        for _ in range(2):
+            app.frame(1 / 60, events=[pygame.event.Event(pygame.MOUSEMOTION, pos=xy, rel=(0, 0),
+                                                         buttons=(0, 0, 0))])
+        app.frame(1.0, events=[])         # the tooltip shows after its delay
+    shot("debrief-worth")
+    app.close()
     return shots
 
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.events import Event
+from sim.events import Event, Imposition, imposed_summary
 from sim.model import PartnerProgramModel
 from sim.params import WEEKS_PER_QUARTER
-from sim.policy import LEVERS
+from sim.policy import LEVERS, PolicyError
 from sim.savegame import Decision, GameRecord, load_game, new_model, replay
 from sim.scenario import Scenario
 from sim.snapshot import WorldView, snapshot
@@ -152,23 +152,54 @@ class GameSession:
         return review(self)
 
     def lever_value(self, name: str) -> Any:
-        """The value the player has chosen for the coming quarter."""
+        """The value in force for the coming quarter: the player's pending choice, else the
+        model's (which already holds any value a policy event imposed on that quarter)."""
         return self.pending.get(name, getattr(self.model.policy, name))
 
+    def imposition(self, name: str) -> Imposition | None:
+        """The value a policy event imposed on this lever for the coming (or running) quarter,
+        with the event's message and who imposed it; None if the player's choice stands."""
+        return self.model.imposed(name)
+
+    def imposed_reason(self, name: str) -> str | None:
+        """Why a policy event fixes this lever for the coming quarter, or None."""
+        imp = self.imposition(name)
+        return imp.reason() if imp else None
+
     def locked_reason(self, name: str) -> str | None:
-        """Why the scenario locks a lever, or None if the player may change it."""
-        return self.scenario.locked.get(name)
+        """Why the player may not change a lever for the coming quarter (a value imposed for this
+        quarter, or the scenario's lock), or None if they may."""
+        return self.imposed_reason(name) or self.scenario.locked.get(name)
 
     def upcoming_events(self) -> list[str]:
-        """Messages of the scenario events that fire when the next quarter starts."""
+        """The scenario events for the coming quarter, for the pop-up at planning: each message,
+        then what a policy event (which has already fired) imposed and until when, or when a
+        shock hits."""
         q = self.quarter + 1
-        return [e.message for e in self.scenario.events if e.quarter == q]
+        out = []
+        for ev in self.model.scheduled:
+            if ev.quarter != q:
+                continue
+            if ev.kind == "policy":
+                imposed = {i.lever: i.value for i in self.model.impositions
+                           if i.quarter == q and i.message == ev.message}
+                note = (f"{imposed_summary(ev.who, imposed)} for quarter {q}; the panel marks it "
+                        f"\"imposed\" and you may change it again from quarter {q + 1}.")
+            else:
+                note = f"This hits the market when quarter {q} starts."
+            out.append(f"{ev.message}\n{note}")
+        return out
 
     # ----------------------------------------------------------------- changing
     def set_lever(self, name: str, value: Any) -> None:
-        """Choose a lever value for the coming quarter (validated; locked levers refuse)."""
+        """Choose a lever value for the coming quarter (validated; locked and imposed levers
+        refuse, as the model would when the quarter begins).
+
+        Raises:
+            PolicyError: naming the lever and why it cannot change, or what is allowed.
+        """
         if self.locked_reason(name):
-            raise ValueError(f"lever '{name}' is locked: {self.locked_reason(name)}")
+            raise PolicyError(f"lever '{name}' cannot change this quarter: {self.locked_reason(name)}")
         value = LEVERS[name].check(value)
         if value == getattr(self.model.policy, name):
             self.pending.pop(name, None)

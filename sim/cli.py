@@ -153,6 +153,9 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="SAVE_OR_FOLDER", help="save-game .json files or folders of them")
     c.add_argument("--out", help="also write the table to FILE.csv, FILE.parquet or FILE.json")
     c.add_argument("--chart", metavar="FILE.png", help="also draw partner revenue per team per quarter")
+    c.add_argument("--no-attribution", action="store_true",
+                   help="skip what each group of decisions was worth (it replays each game once per "
+                        "combination of the lever groups that differ from best practice: up to 64 replays)")
 
     sub.add_parser("levers", help="list every lever with its range and help",
                    description="Every lever, grouped, with allowed values, default and meaning.")
@@ -271,7 +274,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = _out_path("--out", args.out, OUT_FORMATS)
     chart = _out_path("--chart", args.chart, (".png",))
     with user_paths():
-        df, problems, frames = compare_saves(args.paths)
+        df, problems, frames = compare_saves(args.paths, attribution=not args.no_attribution)
     print(format_comparison(df))
     if out is not None and not df.empty:
         with user_paths("--out"):
@@ -355,6 +358,10 @@ def cmd_levers(args: argparse.Namespace) -> int:
             default = str(lever.default).lower() if isinstance(lever.default, bool) else lever.default
             print(f"  {lever.name} = {default}   ({lever.allowed()})")
             print(f"      {lever.help}")
+            if lever.kind in ("choice", "bool"):     # the words the game shows for each value
+                words = ", ".join(f"{str(v).lower() if isinstance(v, bool) else v} = \"{lever.fmt(v)}\""
+                                  for v in lever.choices or (True, False))
+                print(f"      in the game: {words}")
     return 0
 
 

@@ -4,20 +4,27 @@ In a workshop each team's game autosaves to its save folder. The facilitator cop
 folders (or just the .json files) into one place and runs `partnersim compare FOLDER`:
 every game is replayed from its scenario, seed and decisions (so the numbers are the
 model's, not whatever a file claims), judged against its scenario's goal, and shown beside
-the best-practice program on the same world and seed.
+the best-practice program on the same world and seed. What each team's decisions were worth,
+group by group, against best practice (`sim.attribution`: 2^groups replays a game, in a pool
+of two workers shared by every game) is a second table; `attribution=False` skips it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
 
+from sim import units
+from sim.attribution import ReplayPool, decision_values, player_timeline, replay_pool
 from sim.debrief import best_practice_model, diagnose
-from sim.metrics import OKABE_ITO, partner_share_over
+from sim.metrics import METRICS, OKABE_ITO, partner_share_over
+from sim.policy import LEVER_GROUPS
 from sim.savegame import SaveGameError, load_game, replay
+from sim.win import WIN_CONDITIONS
 
 COLUMNS = {
     "team": "team",
@@ -55,8 +62,25 @@ def find_saves(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return out
 
 
-def summarise_game(path: str | os.PathLike, with_best: bool = True) -> tuple[dict, pd.DataFrame]:
+# what each group of decisions was worth: a column per measure and group ("worth.goal.executive"),
+# 0.0 for a group whose levers matched best practice's in every quarter
+WORTH_MEASURES = {"goal": "goal", "revenue_partner": "partner revenue"}
+
+
+def worth_column(measure: str, group: str) -> str:
+    """The column holding a group's value for a measure ("goal" or "revenue_partner")."""
+    return f"worth.{measure}.{group}"
+
+
+def summarise_game(path: str | os.PathLike, with_best: bool = True,
+                   pool: ReplayPool | None = None) -> tuple[dict, pd.DataFrame]:
     """Replay one save game: its summary row and its quarterly frame.
+
+    Args:
+        path: The save game.
+        with_best: Add best practice's partner revenue on the same world and seed.
+        pool: A `sim.attribution.replay_pool` to work out what each group of decisions was
+            worth (None: skip it).
 
     Raises:
         SaveGameError: the file is not a loadable save game (names file and key).
@@ -87,30 +111,50 @@ def summarise_game(path: str | os.PathLike, with_best: bool = True) -> tuple[dic
         best = best_practice_model(scenario, record.seed, len(frame)).quarterly_frame()
         row["best_revenue_partner"] = float(best["revenue_partner"].sum())
         frame = frame.assign(best_revenue_partner=best["revenue_partner"].to_numpy())
+    if pool is not None:
+        row.update(_worth_columns(decision_values(scenario, record.seed, player_timeline(model), pool=pool)))
     return row, frame
 
 
-def compare_saves(paths: Iterable[str | os.PathLike],
-                  with_best: bool = True) -> tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame]]:
+def _worth_columns(attribution) -> dict:
+    """The attribution as flat columns (they go to --out as they are)."""
+    out: dict = {"goal_measure": "", "worth_replays": attribution.replays}
+    for m in attribution.measures:
+        key = "revenue_partner" if m.key == "revenue_partner" else "goal"
+        if key == "goal":
+            out["goal_measure"] = m.key
+        out[f"worth.{key}.you"], out[f"worth.{key}.best"] = m.player, m.best
+        for g in LEVER_GROUPS:
+            out[worth_column(key, g)] = m.values.get(g, 0.0)
+    return out
+
+
+def compare_saves(paths: Iterable[str | os.PathLike], with_best: bool = True,
+                  attribution: bool = True) -> tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame]]:
     """Replay every save game found under `paths`.
 
     When a team saved the same game more than once (the autosave and a "Save game"), only
     the copy that got furthest is kept. Files that are not loadable save games are
-    reported, not silently skipped.
+    reported, not silently skipped. With `attribution`, each game also gets what each group
+    of its decisions was worth against best practice (2^groups replays; the worker pool is
+    shared by every game).
 
     Returns:
         One row per game (sorted by scenario, goal, partner revenue); one problem message
         per file that could not be read; each kept game's quarterly frame, by file.
     """
     rows, problems, frames = [], [], {}
-    for path in find_saves(paths):
-        try:
-            row, frame = summarise_game(path, with_best)
-        except SaveGameError as exc:
-            problems.append(str(exc))
-            continue
-        rows.append(row)
-        frames[row["file"]] = frame
+    saves = find_saves(paths)
+    with ExitStack() as stack:
+        pool = stack.enter_context(replay_pool()) if attribution and saves else None
+        for path in saves:
+            try:
+                row, frame = summarise_game(path, with_best, pool)
+            except SaveGameError as exc:
+                problems.append(str(exc))
+                continue
+            rows.append(row)
+            frames[row["file"]] = frame
     if not rows:
         return pd.DataFrame(columns=["file", *COLUMNS]), problems, {}
     df = pd.DataFrame(rows)
@@ -142,6 +186,38 @@ def format_comparison(df: pd.DataFrame) -> str:
         lines.append("\nThe classic mistakes each team made (imposed ones left out):")
         for r in df.itertuples():
             lines.append(f"  {r.team} ({r.scenario}): {r.mistakes if isinstance(r.mistakes, str) and r.mistakes else 'none'}")
+    if "goal_measure" in df.columns:
+        lines.append(format_worth(df))
+    return "\n".join(lines)
+
+
+def format_worth(df: pd.DataFrame) -> str:
+    """What each team's decisions were worth, a block per scenario: a row per team and measure,
+    the team's result, then per lever group what best practice's decisions in it add (exact
+    Shapley values, adding up to best practice's result; "-": the group matched best practice),
+    then best practice's result."""
+    lines = ["\nWhat each team's decisions were worth against best practice on the same world: per lever "
+             "group, what best practice's\ndecisions in it add (exact Shapley values over the groups that "
+             "differ; they add up to the gap; -: same as best practice)."]
+    games = df[df["goal_measure"].notna()] if "goal_measure" in df else df.iloc[0:0]
+    for name in dict.fromkeys(games["scenario"]):
+        block = games[games["scenario"] == name]
+        goals = {k for k in block["goal_measure"] if k}
+        goal_words = ", ".join(f"goal = {WIN_CONDITIONS[k].label}" for k in sorted(goals))
+        lines.append(f"\n{name}" + (f" ({goal_words})" if goal_words else ""))
+        table = []
+        for r in block.to_dict("records"):
+            for key, short in WORTH_MEASURES.items():
+                if key == "goal" and not r["goal_measure"]:
+                    continue
+                unit = WIN_CONDITIONS[r["goal_measure"]].unit if key == "goal" else METRICS[key].unit
+                cells = {"team": r["team"], "measure": short, "you": units.fmt(unit, r[f"worth.{key}.you"])}
+                for g in LEVER_GROUPS:
+                    v = r[worth_column(key, g)]
+                    cells[g] = units.fmt_change(unit, v) if v else "-"
+                cells["best practice"] = units.fmt(unit, r[f"worth.{key}.best"])
+                table.append(cells)
+        lines.append(pd.DataFrame(table).to_string(index=False))
     return "\n".join(lines)
 
 

@@ -2,8 +2,11 @@
 same world went under the best-practice program.
 
 The mistakes are read off the levers in force each quarter (`model.policy_history`) with the
-model's own metrics as evidence; nothing here re-simulates the player's game. The
-best-practice run is a second model on the same world and seed.
+model's own metrics as evidence; nothing here re-simulates the player's game. Which quarters
+were the player's choice and which were imposed comes from the model's own record of what
+policy events imposed (`model.impositions`) and the scenario's locks, so the debrief says
+exactly who decided each quarter, and it says when the player already made a fix instead of
+recommending it. The best-practice run is a second model on the same world and seed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,24 @@ from sim import params as P
 from sim import units
 from sim.metrics import METRICS
 from sim.model import PartnerProgramModel
+from sim.policy import LEVERS
 from sim.scenario import Scenario, load_scenario
+
+LOCKED_BY = "the scenario"     # who decides a lever the scenario locks
+
+
+@dataclass(frozen=True)
+class Span:
+    """Consecutive quarters a mistake was in force, all decided by the same party."""
+
+    first: int
+    last: int
+    by: str = ""        # "": the player's choice; else who imposed it ("the CRO", LOCKED_BY)
+
+    def text(self) -> str:
+        """"Q1-Q4 your choice", "Q5 imposed by the head of direct sales"."""
+        qs = f"Q{self.first}" if self.first == self.last else f"Q{self.first}-Q{self.last}"
+        return f"{qs} your choice" if not self.by else f"{qs} imposed by {self.by}"
 
 
 @dataclass(frozen=True)
@@ -30,7 +50,35 @@ class Mistake:
     quarters: tuple[int, ...]   # quarters it was in force
     lesson: str         # why it hurts, in plain words
     evidence: str       # what the model shows for this game
-    imposed: bool = False       # the scenario locked the lever: not the player's choice
+    imposed: bool = False       # never the player's choice: every quarter locked or imposed
+    spans: tuple[Span, ...] = ()        # the quarters in runs, each with who decided it
+    fixed_from: int | None = None       # the player ended it from this quarter on (imposed quarters aside)
+
+    @property
+    def chosen(self) -> tuple[int, ...]:
+        """The quarters it was in force by the player's own choice."""
+        return tuple(q for s in self.spans if not s.by for q in range(s.first, s.last + 1))
+
+    def when(self) -> str:
+        """Who decided which quarters, exactly: "Q1-Q4 your choice; Q5 imposed by the head of
+        direct sales; Q8 imposed by the CRO", then "you fixed this from Q6" if the player did."""
+        text = "; ".join(s.text() for s in self.spans)
+        return f"{text}; you fixed this from Q{self.fixed_from}" if self.fixed_from else text
+
+
+@dataclass(frozen=True)
+class FixStep:
+    """One lever of the scenario's fix and whether the player's game already follows it."""
+
+    lever: str
+    value: Any
+    since: int | None       # followed from this quarter to the last one played (imposed quarters
+                            # aside); None: the last quarter played does not follow it
+
+    def text(self) -> str:
+        """"Where partners may sell: All", as the panel words it."""
+        lv = LEVERS[self.lever]
+        return f"{lv.label}: {lv.fmt(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -163,7 +211,7 @@ def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> li
         return []
     frame = model.quarterly_frame()
     locked = scenario.locked if scenario else {}
-    events = scenario.events if scenario else ()
+    played = len(history)
     out: list[Mistake] = []
     for rule in RULES:
         if rule.in_metrics is not None:
@@ -172,20 +220,62 @@ def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> li
             qs = tuple(q for q, pol in enumerate(history, start=1) if rule.applies(pol))
         if not qs:
             continue
-        # a scheduled policy event sets its levers for the quarter it fires in: the player
-        # could only answer from the next quarter on
-        pressed = {e.quarter for e in events if e.kind == "policy" and set(dict(e.changes)) & set(rule.levers)}
-        imposed = all(lv in locked for lv in rule.levers) or (rule.in_metrics is None and set(qs) <= pressed)
-        out.append(Mistake(rule.claim, rule.title, qs, rule.lesson, rule.evidence(frame), imposed=imposed))
-    out.sort(key=lambda m: (m.imposed, -len(m.quarters)))
+        # who decided each quarter: a policy event that imposed one of the rule's levers on it
+        # (the model's record), the scenario's lock, or the player
+        imposed_on = {q: imp.by for lv in rule.levers for q, imp in model.imposed_quarters(lv).items()}
+        all_locked = all(lv in locked for lv in rule.levers)
+        spans = _spans(qs, lambda q: imposed_on.get(q) or (LOCKED_BY if all_locked else ""))
+        chosen = [q for s in spans if not s.by for q in range(s.first, s.last + 1)]
+        ended = [q for q in range(max(chosen) + 1, played + 1) if q not in qs] if chosen else []
+        out.append(Mistake(rule.claim, rule.title, qs, rule.lesson, rule.evidence(frame), imposed=not chosen,
+                           spans=spans, fixed_from=ended[0] if ended else None))
+    out.sort(key=lambda m: (m.imposed, m.fixed_from is not None, -len(m.quarters)))
+    return out
+
+
+def _spans(quarters: tuple[int, ...], who: Callable[[int], str]) -> tuple[Span, ...]:
+    """Runs of consecutive quarters decided by the same party."""
+    spans: list[Span] = []
+    for q in quarters:
+        by = who(q)
+        if spans and spans[-1].last == q - 1 and spans[-1].by == by:
+            spans[-1] = Span(spans[-1].first, q, by)
+        else:
+            spans.append(Span(q, q, by))
+    return tuple(spans)
+
+
+def fix_progress(model: PartnerProgramModel, scenario: Scenario) -> list[FixStep]:
+    """Each lever of the scenario's fix, and since when the player's game has followed it (so
+    the debrief says "you did this from Q6" instead of recommending what was already done).
+    A quarter a policy event imposed the lever neither breaks nor makes the run."""
+    history = model.policy_history
+    out = []
+    for lever, raw in scenario.fix.items():
+        value = LEVERS[lever].check(raw)
+        imposed = model.imposed_quarters(lever)
+        since = None
+        for q in range(len(history), 0, -1):
+            if q in imposed:
+                continue
+            if history[q - 1][lever] != value:
+                break
+            since = q
+        out.append(FixStep(lever, value, since))
     return out
 
 
 def best_practice_model(scenario: Scenario, seed: int, quarters: int) -> PartnerProgramModel:
     """The same world and seed run under the best-practice program (shocks kept, the
-    scenario's own policy changes dropped: this is what a well-run program would do)."""
+    scenario's own policy changes dropped: this is what a well-run program would do).
+
+    The world is built with the scenario's starting policy, as the player's game was (the
+    weeks before launch read the budget share, so they are part of the world), and best
+    practice's levers are in force from quarter 1.
+    """
     best = load_scenario("best_practice")
-    model = scenario.build_model(seed, policy_events=False, **best.policy.as_dict())
+    model = scenario.build_model(seed, policy_events=False)
+    model.set_policy(**best.policy.as_dict())
     model.run_quarters(quarters)
     return model
 

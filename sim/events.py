@@ -7,6 +7,7 @@ Scheduled scenario events (policy pressure or market shocks) are declared here t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +25,12 @@ EVENT_KINDS: tuple[str, ...] = (
     "manager_left",
     "program_cut",
     "policy_change",
+    "policy_imposed",
     "scenario_event",
 )
+
+#: Who imposes a policy event whose scenario entry names nobody (`by` left out).
+DEFAULT_BY = "a scenario event"
 
 SHOCKS: dict[str, str] = {
     "demand": "multiply market demand by `size` for `duration` quarters",
@@ -60,16 +65,22 @@ class Event:
 
 @dataclass(frozen=True)
 class ScheduledEvent:
-    """A scenario event fired at the start of a quarter.
+    """A scenario event scheduled for a quarter.
+
+    A policy event fires when planning for its quarter begins (right after the quarter
+    before ends; for quarter 1 when the model is built), before the player decides, and
+    locks the levers it sets for that quarter. A shock hits at the quarter's start; the game
+    announces it at planning.
 
     Attributes:
-        quarter: 1-based quarter at whose start it fires.
+        quarter: 1-based quarter the event is for.
         kind: "policy" (changes levers) or "shock" (changes the world).
         message: What the player is told.
         changes: For "policy": lever -> value.
         shock: For "shock": one of SHOCKS.
         size: Shock size (meaning depends on the shock).
         duration: Quarters a demand shock lasts.
+        by: Who imposes a policy event ("the CRO"); empty reads as DEFAULT_BY.
     """
 
     quarter: int
@@ -79,6 +90,57 @@ class ScheduledEvent:
     shock: str = ""
     size: float = 0.0
     duration: int = 1
+    by: str = ""
+
+    @property
+    def who(self) -> str:
+        """Who imposes it, in words ("a scenario event" when the scenario names nobody)."""
+        return self.by or DEFAULT_BY
+
+
+@dataclass(frozen=True)
+class Imposition:
+    """A lever value a policy event imposes for one quarter: the player may not change it
+    in that quarter, and the debrief tells it apart from the player's own choices.
+
+    Attributes:
+        lever: The lever's name.
+        quarter: The quarter the value is imposed on.
+        value: The imposed value.
+        message: The event's message.
+        by: Who imposed it ("the CRO", or DEFAULT_BY).
+    """
+
+    lever: str
+    quarter: int
+    value: Any
+    message: str
+    by: str
+
+    def reason(self) -> str:
+        """Why the lever cannot be changed, as a player reads it."""
+        return f"Imposed for quarter {self.quarter} by {self.by}: {self.message}"
+
+
+def imposed_summary(who: str, changes: Mapping[str, Any]) -> str:
+    """What an event imposed, as the news feed and the pop-up say it: "The CRO imposed: Take
+    partner accounts direct: on" (labels and values as `sim.policy.LEVERS` words them)."""
+    what = "; ".join(f"{LEVERS[k].label}: {LEVERS[k].fmt(v)}" for k, v in changes.items())
+    return f"{who[:1].upper()}{who[1:]} imposed: {what}"
+
+
+def impositions(events: Iterable[ScheduledEvent]) -> dict[tuple[int, str], Imposition]:
+    """What the policy events among `events` impose: (quarter, lever) -> Imposition (a later
+    event for the same quarter and lever wins, as it fires later). The model records what it
+    fires with this; a saved game is checked against it."""
+    out: dict[tuple[int, str], Imposition] = {}
+    for ev in events:
+        if ev.kind != "policy":
+            continue
+        for lever, value in ev.changes:
+            value = LEVERS[lever].check(value) if lever in LEVERS else value
+            out[(ev.quarter, lever)] = Imposition(lever, ev.quarter, value, ev.message, ev.who)
+    return out
 
 
 def check_scheduled(ev: ScheduledEvent) -> None:

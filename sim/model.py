@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim import params as P
 from sim.agents import DirectRep, PartnerFirm, PartnerManager, enrolled_mask
-from sim.events import Event, ScheduledEvent, check_scheduled
+from sim.events import Event, Imposition, ScheduledEvent, check_scheduled, imposed_summary, impositions
 from sim.mechanisms import (
     collaboration,
     conflict,
@@ -36,7 +36,8 @@ from sim.mechanisms import (
 )
 from sim.metrics import METRIC_COLUMNS, compute_quarter_metrics, empty_metrics
 from sim.names import partner_names, region_names
-from sim.policy import Policy
+from sim.policy import LEVERS, Policy, PolicyError
+from sim.randomness import Randomness
 from sim.state import Market, PartnerArrays, Pipeline, RepArrays
 from sim.world import World
 
@@ -57,7 +58,8 @@ class PartnerProgramModel(mesa.Model):
         accounts_per_region: Target accounts per region at scale 1.
         partner_pool: Recruitable partner firms at scale 1.
         demand: Multiplier on buying demand.
-        events: Scheduled scenario events (`ScheduledEvent`), fired at quarter starts.
+        events: Scheduled scenario events (`ScheduledEvent`): policy events fire when planning
+            for their quarter begins (quarter 1's when the model is built), shocks at its start.
         **levers: Any lever in `sim.policy.LEVERS`; missing ones take their defaults.
 
     Raises:
@@ -78,8 +80,10 @@ class PartnerProgramModel(mesa.Model):
         events: Sequence[ScheduledEvent] = (),
         **levers: Any,
     ) -> None:
-        super().__init__(rng=seed)
+        super().__init__(rng=seed)   # Mesa's own generator; no mechanism draws from it
         self.seed = seed
+        # every draw comes from a stream keyed by what it is about (sim/randomness.py)
+        self.randomness = Randomness(seed)
         self.world = World(
             world_scale=world_scale, home_regions=home_regions, new_regions=new_regions,
             reps_per_region=reps_per_region, accounts_per_region=accounts_per_region,
@@ -90,6 +94,8 @@ class PartnerProgramModel(mesa.Model):
         self.scheduled: tuple[ScheduledEvent, ...] = tuple(sorted(events, key=lambda e: e.quarter))
         for ev in self.scheduled:
             check_scheduled(ev)
+        # every lever value a policy event imposed, in the order they fired (the debrief reads it)
+        self.impositions: list[Imposition] = []
         self.event_log: list[Event] = []
         self.quarter = 0          # completed quarters
         self.program_cut = False
@@ -113,19 +119,20 @@ class PartnerProgramModel(mesa.Model):
         self.managers: list[PartnerManager] = []
         self._reset_quarter()
         self._warm_up()
+        self._fire_policy_events(1)     # planning for quarter 1 begins now
         self.datacollector = mesa.DataCollector(model_reporters=_reporters())
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ world
     def _build_world(self) -> None:
         w = self.world
-        rng = self.rng
+        draws = self.randomness.draws
         s = w.world_scale
         self.region_labels = region_names(w.home_regions, w.new_regions)
-        self.market = Market(rng, w.home_regions, w.new_regions,
+        self.market = Market(draws("world", 0), w.home_regions, w.new_regions,
                              max(P.MIN_ACCOUNTS_PER_REGION, round(w.accounts_per_region * s)))
         n_reps = max(w.home_regions, round(w.reps_per_region * w.home_regions * s))
-        skill = np.clip(rng.normal(P.REP_SKILL_MEAN, P.REP_SKILL_SD, n_reps), P.REP_SKILL_MIN, 1.0)
+        skill = np.clip(draws("world", 1).normal(P.REP_SKILL_MEAN, P.REP_SKILL_SD, n_reps), P.REP_SKILL_MIN, 1.0)
         self.reps = RepArrays(
             region=np.arange(n_reps) % w.home_regions,
             skill=skill,
@@ -137,6 +144,7 @@ class PartnerProgramModel(mesa.Model):
         self.rep_agents = [DirectRep(self, k) for k in range(n_reps)]
 
         n = max(P.MIN_PARTNER_POOL, round(w.partner_pool * s))
+        rng = draws("world", 2)
         ptype = rng.choice(len(P.TYPE_SHARE), size=n, p=P.TYPE_SHARE)
         sigma = P.TYPE_SIZE_SIGMA[ptype]
         size = P.TYPE_SIZE_MEAN[ptype] * rng.lognormal(-sigma**2 / 2, sigma)
@@ -153,7 +161,7 @@ class PartnerProgramModel(mesa.Model):
             ptype=ptype, size=size, fit=fit, regions=regions,
             rhythm_phase=rng.random(n), rhythm_amp=rng.uniform(P.RHYTHM_AMP_MIN, P.RHYTHM_AMP_MAX, n),
         )
-        names = partner_names(rng, n)
+        names = partner_names(draws("world", 3), n)
         self.partner_agents = [PartnerFirm(self, i, names[i]) for i in range(n)]
         self.pipeline = Pipeline()
         self.market_open = self.market.is_home.copy()
@@ -189,12 +197,12 @@ class PartnerProgramModel(mesa.Model):
         gain = self.offer_fit_gain * collaboration.integration_weight(self)
         return np.clip(self.partners.fit + gain, 0.0, 1.0)
 
-    def rep_for_region(self, region: int) -> int:
-        """A direct rep working `region`, or -1 in a new market."""
+    def rep_for_region(self, region: int, u: float) -> int:
+        """The direct rep working `region` that uniform `u` picks, or -1 in a new market."""
         reps = self.reps_by_region[region] if region < len(self.reps_by_region) else ()
         if len(reps) == 0:
             return -1
-        return int(reps[self.rng.integers(len(reps))])
+        return int(reps[min(int(u * len(reps)), len(reps) - 1)])
 
     def region_name(self, region: int) -> str:
         return self.region_labels[region]
@@ -233,22 +241,50 @@ class PartnerProgramModel(mesa.Model):
         """Change levers between quarters, as a player does; validated.
 
         Changes take effect from the next quarter's start. After the board has cut the
-        program, partner-program levers stay at zero (a cut is final).
+        program, partner-program levers stay at zero (a cut is final). A value a policy event
+        imposed for the coming quarter cannot be changed until the quarter after.
 
         Raises:
-            PolicyError: naming the lever, the value and what is allowed.
+            PolicyError: naming the lever, the value and what is allowed, or the lever and the
+                event that imposed its value for this quarter.
         """
         new = self.policy.replace(**changes)
-        diff = {k: v for k, v in new.as_dict().items() if self.policy.as_dict()[k] != v}
-        self.policy = new
-        self._apply_effective()
+        q = self.quarter + 1
+        for k in changes:
+            imp = self.imposed(k, q)
+            if imp is not None and getattr(new, k) != imp.value:
+                raise PolicyError(
+                    f"lever '{k}' is imposed for quarter {q} by {imp.by} (\"{imp.message}\"): it stays "
+                    f"{LEVERS[k].fmt(imp.value)} this quarter; change it again from quarter {q + 1}")
+        diff = self._change_policy(new)
         if diff:
-            text = ", ".join(f"{k} = {v}" for k, v in diff.items())
-            # between quarters the change belongs to the quarter about to start
-            week = self.steps if self.steps % WEEKS == 0 else self.steps - 1
-            self.log("policy_change", (), f"Policy changed: {text}", week=max(0, week),
+            text = "; ".join(f"{LEVERS[k].label}: {LEVERS[k].fmt(v)}" for k, v in diff.items())
+            self.log("policy_change", (), f"Policy changed: {text}", week=self._planning_week(),
                      data={"changes": diff})
         return new
+
+    def _change_policy(self, new: Policy) -> dict[str, Any]:
+        """Put `new` in force; returns the levers that changed (lever -> new value)."""
+        old = self.policy.as_dict()
+        diff = {k: v for k, v in new.as_dict().items() if old[k] != v}
+        self.policy = new
+        self._apply_effective()
+        return diff
+
+    def _planning_week(self) -> int:
+        """The week a change made now is logged in: between quarters it belongs to the quarter
+        about to start."""
+        return max(0, self.steps if self.steps % WEEKS == 0 else self.steps - 1)
+
+    def imposed(self, lever: str, quarter: int | None = None) -> Imposition | None:
+        """The value a policy event imposed on `lever` for `quarter` (default: the coming or
+        running quarter), or None if the player's choice stands."""
+        q = self.quarter + 1 if quarter is None else quarter
+        return next((i for i in reversed(self.impositions) if i.lever == lever and i.quarter == q), None)
+
+    def imposed_quarters(self, lever: str) -> dict[int, Imposition]:
+        """Every quarter a policy event imposed `lever`'s value, with what and by whom."""
+        return {i.quarter: i for i in self.impositions if i.lever == lever}
 
     def _apply_effective(self) -> None:
         if self.program_cut:
@@ -338,6 +374,7 @@ class PartnerProgramModel(mesa.Model):
         self.inquarter_runrate = (rev_created[0], rev_created[1])
         self.reputation += P.REPUTATION_RECOVERY * (P.REPUTATION_START - self.reputation)
         shocks.poaching_fades(self)
+        self._fire_policy_events(self.quarter + 1)    # planning for the next quarter begins now
 
     def _reset_quarter(self) -> None:
         p = self.partners
@@ -364,18 +401,32 @@ class PartnerProgramModel(mesa.Model):
             self.enrolled_in_quarter = np.zeros(p.n, dtype=bool)
 
     def _fire_scheduled(self, q: int) -> None:
-        """Fire the scenario events scheduled for quarter `q` and log each."""
+        """Hit the market with the shocks scheduled for quarter `q`, at its start, and log each
+        (the game announced them when planning began; policy events fired then)."""
         shocks.demand_shock_wears_off(self)
         for ev in self.scheduled:
-            if ev.quarter != q:
+            if ev.quarter != q or ev.kind == "policy":
                 continue
-            week = (q - 1) * WEEKS
-            if ev.kind == "policy":
-                self.set_policy(**dict(ev.changes))
-            else:
-                shocks.apply_shock(self, ev)
+            shocks.apply_shock(self, ev)
+            self.log("scenario_event", (), ev.message, week=(q - 1) * WEEKS,
+                     data={"kind": ev.kind, "shock": ev.shock, "changes": {}, "by": ev.by})
+
+    def _fire_policy_events(self, q: int) -> None:
+        """Fire the policy events for quarter `q` as planning for it begins (after quarter q-1
+        ends; for q = 1 when the model is built), before the player decides: their values are
+        in force and locked for quarter `q` (`imposed`), and the log says what and by whom."""
+        week = (q - 1) * WEEKS
+        imposed = impositions(ev for ev in self.scheduled if ev.quarter == q)
+        for ev in self.scheduled:
+            if ev.quarter != q or ev.kind != "policy":
+                continue
+            changes = dict(ev.changes)
+            self._change_policy(self.policy.replace(**changes))
             self.log("scenario_event", (), ev.message, week=week,
-                     data={"kind": ev.kind, "shock": ev.shock, "changes": dict(ev.changes)})
+                     data={"kind": ev.kind, "shock": "", "changes": changes, "by": ev.by})
+            self.log("policy_imposed", (), f"{imposed_summary(ev.who, changes)} (Q{q})", week=week,
+                     data={"changes": changes, "by": ev.who, "message": ev.message})
+        self.impositions.extend(imposed.values())
 
     # ---------------------------------------------------------------- outputs
     def quarterly_frame(self) -> pd.DataFrame:

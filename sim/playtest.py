@@ -6,10 +6,11 @@ debrief recommends meets it in most worlds. `check_scenario` measures both over 
 seeds; `partnersim scenarios --check` prints the table and `tests/test_scenarios.py`
 holds every bundled scenario to it.
 
-The fix is played the way a player would follow the debrief's advice: the fix's levers
-are set before the first quarter (between quarters, as the game applies a player's changes), and whenever a scheduled policy event overrides one of
-them, the player sets it back for the next quarter (the pressured value stays in force
-for the quarter in which the event fired, as in the game).
+The fix is played the way a player would follow the debrief's advice: at every planning
+(between quarters, as the game applies a player's changes) the fix's levers are set wherever
+the player may set them. A value a scheduled policy event imposes stays in force for the
+quarter it is imposed on (the model refuses to change it, as the game's panel does), and the
+fix comes back at the next planning.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def play(scenario: Scenario, seed: int, fix: bool = False) -> PartnerProgramMode
     model = scenario.build_model(seed)
     for _ in range(scenario.quarters):
         if fix:
-            drifted = {k: v for k, v in scenario.fix.items() if getattr(model.policy, k) != v}
+            drifted = {k: v for k, v in scenario.fix.items()
+                       if getattr(model.policy, k) != v and model.imposed(k) is None}
             if drifted:
                 model.set_policy(**drifted)
         model.run_quarters(1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
 
@@ -49,6 +49,9 @@ class Lever:
             (a scenario or a researcher may still set up to `high`).
         step: The slider's step.
         zero: What a zero value means in words (e.g. "never cut"), if it is special.
+        choice_labels: What a manager calls each value of a "choice" lever (every choice has
+            one) or of a "bool" lever (default "On"/"Off"): the game, tooltips, debrief, charts
+            and exports show these words; files, the CLI and saves keep the values themselves.
     """
 
     name: str
@@ -65,6 +68,15 @@ class Lever:
     ui_high: float | None = None
     step: float | None = None
     zero: str = ""
+    choice_labels: dict[Any, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        values = {"choice": set(self.choices), "bool": {True, False}}.get(self.kind, set())
+        wrong = set(self.choice_labels) - values
+        missing = set(self.choices) - set(self.choice_labels)
+        if wrong or missing:      # a declaration error, caught when sim.policy is imported
+            raise ValueError(f"lever {self.name!r}: choice_labels must name each of its values once "
+                             f"(missing: {sorted(missing, key=str)}, not a value: {sorted(wrong, key=str)})")
 
     @property
     def ui_range(self) -> tuple[float, float, float]:
@@ -74,11 +86,12 @@ class Lever:
         return float(self.low or 0.0), float(high if high is not None else 1.0), step
 
     def fmt(self, value: Any) -> str:
-        """A value of this lever as a player reads it."""
+        """A value of this lever as a player reads it: a choice's label ("New markets only"), a
+        switch's words ("On"), a number in its unit."""
         if self.kind == "bool":
-            return "on" if value else "off"
+            return self.choice_labels.get(bool(value), "On" if value else "Off")
         if self.kind == "choice":
-            return str(value).replace("_", " ")
+            return self.choice_labels.get(value, str(value))
         if self.zero and value == 0:
             return self.zero
         return units.fmt(self.unit, value)
@@ -150,19 +163,23 @@ LEVERS: dict[str, Lever] = {
         _L("partner_regions", "choice", "all",
            "Where partners may sell: every region, or only new markets the direct team does not cover.",
            "direct sales", choices=("all", "new_markets_only"), claims=("C4",),
-           label="Where partners may sell"),
+           label="Where partners may sell",
+           choice_labels={"all": "All regions", "new_markets_only": "New markets only"}),
         _L("deal_registration", "bool", True,
            "Partners can register an opportunity and be protected from direct reps on it.",
            "direct sales", claims=("C2",),
            label="Deal registration"),
         _L("direct_comp", "choice", "competing",
-           "Direct reps paid only on their own deals (competing) or also on partner deals in their territory (neutral).",
+           "Direct reps paid only on their own deals (competing with partners), or also on partner deals in "
+           "their territory (neutral).",
            "direct sales", choices=("neutral", "competing"), claims=("C2", "C1"),
-           label="Direct reps' comp plan"),
+           label="Direct reps' comp plan",
+           choice_labels={"neutral": "Neutral (partner deals count)", "competing": "Competing (own deals only)"}),
         _L("direct_takeover", "bool", False,
            "Management moves accounts that partners opened to the direct team once they are customers.",
            "direct sales", claims=("C1",),
-           label="Take partner accounts direct"),
+           label="Take partner accounts direct",
+           choice_labels={True: "Take them direct", False: "Partners keep them"}),
         # Partner team
         _L("partner_team_size", "int", 3,
            f"Number of partner managers; each properly supports at most {MANAGER_SPAN:.0f} partners: "
@@ -173,11 +190,14 @@ LEVERS: dict[str, Lever] = {
         _L("partner_team_hiring", "choice", "professional",
            "Hire experienced partner managers, or fill the team with people passing through.",
            "partner team", choices=("professional", "transfer_portal"), claims=("C20",),
-           label="Partner team hiring"),
+           label="Partner team hiring",
+           choice_labels={"professional": "Experienced professionals", "transfer_portal": "People passing through"}),
         _L("partner_team_comp", "choice", "individual_high_leverage",
            "Partner managers on individual revenue-accountable pay, or team-based low-leverage pay.",
            "partner team", choices=("individual_high_leverage", "team_low_leverage"), claims=("C20",),
-           label="Partner team pay"),
+           label="Partner team pay",
+           choice_labels={"individual_high_leverage": "Individual, high leverage",
+                          "team_low_leverage": "Team-based, low leverage"}),
         _L("partner_team_training", "float", 0.5,
            "Training in partner-management skills (0 none, 1 a full programme).",
            "partner team", low=0.0, high=1.0, claims=("C20",),
@@ -192,9 +212,10 @@ LEVERS: dict[str, Lever] = {
            "enablement", low=0.0, high=1.0, claims=("C5", "C13"),
            label="Enablement depth", unit="score"),
         _L("onboarding_pace", "choice", "paced",
-           "Deliver onboarding content over several quarters (paced) or all in the first (front_loaded).",
+           "Deliver onboarding content over several quarters, or all of it in the first.",
            "enablement", choices=("paced", "front_loaded"), claims=("C13",),
-           label="Onboarding pace"),
+           label="Onboarding pace",
+           choice_labels={"paced": "Paced over quarters", "front_loaded": "All in the first quarter"}),
         _L("sales_playbook", "float", 0.5,
            "Maturity of a repeatable, step-by-step sales process partners can follow (0-1).",
            "enablement", low=0.0, high=1.0, claims=("C5",),
@@ -203,16 +224,20 @@ LEVERS: dict[str, Lever] = {
         _L("management_style", "choice", "support",
            "Support partners' own plans, or push them to vendor targets.",
            "partner team", choices=("support", "push"), claims=("C12", "C16", "C6"),
-           label="Management style"),
+           label="Management style",
+           choice_labels={"support": "Support their plans", "push": "Push to our targets"}),
         _L("partner_plan", "choice", "joint_activity",
            "Joint plans built on activities and milestones, or a revenue target agreed up front.",
            "partner team", choices=("joint_activity", "revenue_target"), claims=("C14",),
-           label="Partner plans"),
+           label="Partner plans",
+           choice_labels={"joint_activity": "Joint activity plan", "revenue_target": "Revenue target"}),
         # Incentives
         _L("incentive", "choice", "none",
            "Extra partner incentive: none, a referral bounty per deal, or incentives aligned with the partner's goals.",
            "incentives", choices=("none", "referral_bounty", "aligned"), claims=("C17",),
-           label="Incentive"),
+           label="Incentive",
+           choice_labels={"none": "None", "referral_bounty": "Referral bounty",
+                          "aligned": "Aligned with partner goals"}),
         _L("incentive_budget", "float", 0.0,
            "Money per quarter for the incentive (USD).",
            "incentives", low=0.0, high=5_000_000.0, claims=("C17",),
@@ -225,7 +250,9 @@ LEVERS: dict[str, Lever] = {
         _L("recruiting_focus", "choice", "fit_screened",
            "Whom to recruit: partners screened for fit, the biggest names first, or whoever says yes.",
            "recruiting", choices=("fit_screened", "biggest_first", "opportunistic"), claims=("C10", "C11"),
-           label="Recruiting focus"),
+           label="Recruiting focus",
+           choice_labels={"fit_screened": "Fit-screened", "biggest_first": "Biggest names first",
+                          "opportunistic": "Whoever says yes"}),
         _L("initial_partners", "int", 10,
            "Partners signed at launch (the size of the pilot).",
            "recruiting", low=0, high=500, claims=("C8",),
@@ -238,7 +265,8 @@ LEVERS: dict[str, Lever] = {
         _L("forecast_method", "choice", "partner_commit",
            "Forecast partner revenue from what partners commit, or from their business rhythm and track record.",
            "executive", choices=("partner_commit", "rhythm_aware"), claims=("C15", "C18"),
-           label="Forecast method"),
+           label="Forecast method",
+           choice_labels={"partner_commit": "Partner commits", "rhythm_aware": "Rhythm and track record"}),
         _L("executive_patience", "int", 0,
            "Quarters the board waits before cutting a program that does not pay back (0 = never cut).",
            "executive", low=0, high=40, claims=("C9",),

@@ -26,8 +26,9 @@ from pydantic import (
 )
 
 from sim.errors import PartnersimError
+from sim.events import impositions
 from sim.model import PartnerProgramModel
-from sim.policy import lever_table
+from sim.policy import LEVERS, lever_table
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.schema import Allowed, FileModel, explain, fail, in_given_order, text, whole
 
@@ -155,6 +156,14 @@ class SaveFile(FileModel):
                                                  f"0 to {scenario.quarters}, the scenario's length)"))
         found += [(("decisions", n, "changes", lever), f"this scenario locks the lever ({scenario.locked[lever]})")
                   for n, d in enumerate(self.decisions) for lever in d.changes if lever in scenario.locked]
+        # a decision for quarter q is applied after q's policy events fired: it may not undo them
+        imposed = impositions(scenario.events)
+        found += [(("decisions", n, "changes", lever),
+                   f"{value!r} is not allowed in quarter {d.quarter}: {imp.by} imposes "
+                   f"{LEVERS[lever].fmt(imp.value)} for that quarter (\"{imp.message}\"); allowed: "
+                   f"{imp.value!r} in quarter {d.quarter}, any value from quarter {d.quarter + 1}")
+                  for n, d in enumerate(self.decisions) for lever, value in d.changes.items()
+                  if (imp := imposed.get((d.quarter, lever))) is not None and value != imp.value]
         if found:
             raise fail(*found)
         self._scenario = scenario
@@ -172,6 +181,9 @@ def new_model(scenario: Scenario, seed: int) -> PartnerProgramModel:
 def replay(record: GameRecord, scenario: Scenario | None = None,
            quarters: int | None = None) -> PartnerProgramModel:
     """Rebuild the model a record describes, quarter by quarter, with its decisions.
+
+    A decision for quarter q is applied when planning for q has begun, after q's policy
+    events fired, exactly as the game applied it (the model refuses to undo an imposed value).
 
     Args:
         record: The game record.

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import PartnersimError
-from sim.events import SHOCKS, ScheduledEvent
+from sim.events import DEFAULT_BY, SHOCKS, ScheduledEvent
 from sim.limits import MAX_QUARTERS
 from sim.model import PartnerProgramModel
 from sim.policy import LEVERS, Policy, lever_table
@@ -62,7 +62,8 @@ ChangesTable = lever_table("Changes", defaults=False, doc="Lever = value: the le
 FixLevers = lever_table("FixLevers", defaults=False,
                         doc="Lever = value: the changes a player following the debrief makes (unlocked levers).")
 
-EVENT_QUARTER = Field(description="The quarter at whose start the event fires.")
+EVENT_QUARTER = Field(description="The quarter the event is for: a policy event fires when planning for it begins, "
+                                  "a shock at its start.")
 EVENT_MESSAGE = Field(description="What the player is told, in the pop-up and the news feed.")
 
 
@@ -73,6 +74,9 @@ class PolicyEvent(FileModel):
     kind: Literal["policy"] = Field(description="\"policy\": the event sets levers.")
     message: text("the text the player sees", NONBLANK) = EVENT_MESSAGE
     changes: as_given(ChangesTable) = Field(description="table of lever = value, the levers the event sets")
+    by: text("a non-empty string: who imposes it, e.g. \"the CRO\"", NONBLANK) = Field(
+        "", description=f"Who imposes the levers (\"the CRO\"), named in the panel, the news and the debrief; "
+                        f"left out it reads as \"{DEFAULT_BY}\".")
 
     @field_validator("changes")
     @classmethod
@@ -168,7 +172,7 @@ class ScenarioFile(FileModel):
 def _scheduled(event: PolicyEvent | ShockEvent) -> ScheduledEvent:
     if isinstance(event, PolicyEvent):
         return ScheduledEvent(quarter=event.quarter, kind="policy", message=event.message,
-                              changes=tuple(event.changes.items()))
+                              changes=tuple(event.changes.items()), by=event.by)
     return ScheduledEvent(quarter=event.quarter, kind="shock", message=event.message, shock=event.shock,
                           size=event.size, duration=event.duration)
 

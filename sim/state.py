@@ -60,18 +60,12 @@ class Market:
             self._pool_size[r, s] = len(pool)
             self._pool_pad[r, s, : len(pool)] = pool
 
-    def draw_accounts(self, rng: np.random.Generator, region: np.ndarray, segment: np.ndarray) -> np.ndarray:
-        """Random accounts of the given segments in the given regions (vectorised)."""
+    def draw_accounts(self, u: np.ndarray, region: np.ndarray, segment: np.ndarray) -> np.ndarray:
+        """The accounts uniforms `u` pick among those of the given segments in the given
+        regions (vectorised; one uniform per opportunity, see `sim.randomness`)."""
         sizes = self._pool_size[region, segment]
-        pick = (rng.random(len(region)) * sizes).astype(np.int64)
+        pick = np.minimum((u * sizes).astype(np.int64), sizes - 1)
         return self._pool_pad[region, segment, pick]
-
-    def draw_account(self, rng: np.random.Generator, region: int, segment: int) -> int:
-        """A random account of `segment` in `region` (falls back to any account there)."""
-        pool = self.pool[(region, segment)]
-        if len(pool) == 0:
-            pool = np.nonzero(self.region == region)[0]
-        return int(pool[rng.integers(len(pool))])
 
 
 @dataclass
@@ -185,6 +179,7 @@ class Pipeline:
         "bounty": bool,
         "slipped": bool,
         "conflict": bool,
+        "key": np.uint64,        # random key: later draws about it (slip, conflict) are keyed by it
     }
 
     def __init__(self, capacity: int = 1024) -> None:

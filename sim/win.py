@@ -60,11 +60,36 @@ class WinCondition:
             return (not target) or value == 0
         return value >= target if self.at_least else value <= target
 
-    def describe(self, target: Any) -> str:
-        return self.words.format(v=_show(self.kind, target, self.metric))
+    def describe(self, target: Any, shown: str | None = None) -> str:
+        """The clause in words, with the target as `shown` (default: in its unit's usual digits)."""
+        return self.words.format(v=_show(self.kind, target, self.metric) if shown is None else shown)
 
     def show(self, value: float) -> str:
         return _show(self.kind, value, self.metric)
+
+    def judged(self, value: float, target: Any) -> tuple[str, str]:
+        """(value, target) as a clause line shows them: with enough digits that a missed goal
+        never reads as met (14.6% against 15% reads "14.6%", not "15%"); see `units.fmt_judged`."""
+        if self.kind == "bool":
+            return self.show(value), _show(self.kind, target, self.metric)
+        return units.fmt_judged(self.unit, value, float(target), self.met)
+
+    @property
+    def unit(self) -> str:
+        """How the clause's value reads (`sim.units`): its metric's unit (a share for "year")."""
+        from sim.metrics import METRICS
+
+        return "share" if self.over == "year" else METRICS[self.metric].unit
+
+    @property
+    def label(self) -> str:
+        """What the clause measures, as a short label for tables and charts."""
+        from sim.metrics import METRICS
+
+        if self.over == "year":
+            return "Partner share of revenue, last four quarters"
+        base = METRICS[self.metric].label
+        return {"max": f"{base}, worst quarter", "sum": f"{base}, all quarters"}.get(self.over, base)
 
     @property
     def annotation(self) -> Any:
@@ -132,7 +157,7 @@ class Clause:
     goal: str        # the clause in words
     target: Any
     actual: float
-    shown: str       # the actual value, formatted
+    shown: str       # the actual value, formatted (never reading as the target when it misses it)
     met: bool
 
 
@@ -147,7 +172,8 @@ def judge(win: dict[str, Any], at_quarter: int, frame: Any) -> list[Clause]:
             continue
         cond = WIN_CONDITIONS[key]
         value = cond.actual(frame, at_quarter)
-        out.append(Clause(key, cond.describe(target), target, value, cond.show(value), cond.met(value, target)))
+        shown, target_shown = cond.judged(value, target)
+        out.append(Clause(key, cond.describe(target, target_shown), target, value, shown, cond.met(value, target)))
     return out
 
 

@@ -33,7 +33,7 @@ def workshop(tmp_path: Path) -> Path:
 
 
 def test_compare_replays_judges_and_reports(tmp_path: Path) -> None:
-    df, problems, frames = compare_saves([workshop(tmp_path)])
+    df, problems, frames = compare_saves([workshop(tmp_path)], attribution=False)   # tests/test_attribution.py
     assert sorted(df["team"]) == ["Blue", "Green", "Red"]              # Blue's older autosave dropped
     blue = df[df.team == "Blue"].iloc[0]
     assert blue["quarters"] == 12
@@ -55,7 +55,7 @@ def test_cli_compare_writes_table_and_chart(tmp_path: Path) -> None:
     folder = workshop(tmp_path / "saves")
     chart, out = tmp_path / "cmp.png", tmp_path / "cmp.csv"
     res = subprocess.run([sys.executable, "-m", "sim", "compare", str(folder), "--chart", str(chart),
-                          "--out", str(out)], capture_output=True, text=True, timeout=300)
+                          "--out", str(out), "--no-attribution"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 1                      # one stray file: reported, exit non-zero
     assert "notes.json" in res.stderr and "Traceback" not in res.stderr
     assert "Blue" in res.stdout and chart.stat().st_size > 10_000 and out.read_text().count("\n") == 4

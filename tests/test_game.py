@@ -27,7 +27,7 @@ from sim.scenario import list_scenarios  # noqa: E402
 def app(tmp_path: Path):
     a = GameApp(save_dir=tmp_path / "saves", team="Blue")
     yield a
-    pygame.quit()
+    a.close()       # every screen closed: a debrief's replay workers stop with it
 
 
 def frames(app: GameApp, n: int = 2, dt: float = 1 / 60) -> None:
@@ -312,4 +312,4 @@ def test_unwritable_save_folder_never_stops_the_game(tmp_path: Path) -> None:
         click(app, app.screen.export_btn)
         assert "Could not write the charts" in app.screen.status.text
     finally:
-        pygame.quit()
+        app.close()

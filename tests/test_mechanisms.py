@@ -1,8 +1,8 @@
 """Each mechanism, called directly on a small state, moves the way its claim says.
 
 One model is built and run for four quarters at import; every test works on a throwaway
-`scratch` view of it (its own partner, market and ledger state, a seeded generator and
-the levers under test), calls one mechanism function and asserts a strict direction. No
+`scratch` view of it (its own partner, market and ledger state, the levers under test, and
+BASE's keyed random streams, which keep no state), calls one mechanism function and asserts a strict direction. No
 test runs the model, so each takes a few milliseconds.
 """
 
@@ -51,7 +51,6 @@ def scratch(**levers) -> PartnerProgramModel:
     m.net_history = list(BASE.net_history)
     m.managers = list(BASE.managers)
     m.acc = copy.deepcopy(BASE.acc)
-    m.rng = np.random.default_rng(0)
     m.policy = m.effective = BASE.policy.replace(**levers)
     return m
 
@@ -308,7 +307,7 @@ def test_risk_reasons_are_real_and_empty_for_a_content_partner() -> None:
 def _hires(profile: str, n: int = 30) -> tuple[float, float, float]:
     """Mean skill, capacity and departure hazard of `n` hires from `profile`."""
     m = scratch(partner_team_hiring=profile)
-    hires = [partner_team.hire_manager(m) for _ in range(n)]
+    hires = [partner_team.hire_manager(m, seat) for seat in range(n)]
     try:
         return (float(np.mean([h.skill for h in hires])),
                 float(np.mean([partner_team.manager_capacity(h) for h in hires])),

@@ -1,5 +1,7 @@
 """Debrief: your run beside best practice on the same seed, the mistakes your decisions made,
-the scenario's notes, and buttons to save and export."""
+the scenario's notes, and buttons to save and export. A second tab shows what each group of
+decisions was worth (`game.waterfall`), replayed in worker processes while the screen stays
+responsive; leaving the debrief stops them."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game import palette as C
 from game.charts import Chart, Series
+from game.review import start_attribution
 from game.screen import Screen
 from game.session import SaveFailed
+from game.waterfall import WorthView
 from sim import units
 
 
@@ -42,6 +46,10 @@ class DebriefScreen(Screen):
         ]
         for c in self.charts:
             c.set_data(both)
+        # what each group of decisions was worth: replays run in worker processes from now on,
+        # polled in `update`; the left column shows it on its own tab
+        self.worth = WorthView(start_attribution(self.session))
+        self.tab = "compare"
 
     def build(self) -> None:
         w, h = self.size
@@ -58,18 +66,24 @@ class DebriefScreen(Screen):
             f"<b>{html.escape(r.measure)}</b>: {units.fmt(r.kind, r.player)} "
             f"<font color='#E69F00'>(best practice {units.fmt(r.kind, r.best)})</font><br>"
             for r in self.table.itertuples())
-        self.add(UITextBox(f"<b>Your run beside best practice, same world, seed {s.seed}, "
-                           f"{len(self.player)} quarters</b><br>{rows}",
-                           pygame.Rect(30, 60, col_w, 262), self.manager, object_id=ObjectID(object_id="#compare")))
+        self.compare_tab = self.add(UIButton(pygame.Rect(30, 60, 230, 26), "Your run vs best practice",
+                                             self.manager, object_id=ObjectID(object_id="#compare_tab")))
+        self.worth_tab = self.add(UIButton(pygame.Rect(266, 60, col_w - 236, 26), self.worth.tab_label(),
+                                           self.manager, object_id=ObjectID(object_id="#worth_tab")))
+        (self.worth_tab if self.tab == "worth" else self.compare_tab).select()
+        if self.tab == "worth":
+            self.worth.build(self.add, self.manager, pygame.Rect(30, 90, col_w, h - 80 - 90))
+        else:
+            self.add(UITextBox(f"<b>Your run beside best practice, same world, seed {s.seed}, "
+                               f"{len(self.player)} quarters</b><br>{rows}",
+                               pygame.Rect(30, 90, col_w, 262), self.manager, object_id=ObjectID(object_id="#compare")))
         if self.mistakes:
             items = []
             for m in self.mistakes:
-                qs = m.quarters
-                when = f"Q{qs[0]}" if len(qs) == 1 else f"Q{qs[0]}-Q{qs[-1]} ({len(qs)} quarters)"
-                who = " <i>(imposed by the scenario)</i>" if m.imposed else ""
-                items.append(f"<font color='#F0E442'><b>{m.claim} {html.escape(m.title)}</b></font>{who}, "
-                             f"{when}<br>{html.escape(m.lesson)}<br><font color='#9AD3F5'>In your game: "
-                             f"{html.escape(m.evidence)}</font>")
+                # who decided which quarters, from the model's record (sim.debrief.Mistake.when)
+                items.append(f"<font color='#F0E442'><b>{m.claim} {html.escape(m.title)}</b></font>, "
+                             f"{html.escape(m.when())}<br>{html.escape(m.lesson)}<br>"
+                             f"<font color='#9AD3F5'>In your game: {html.escape(m.evidence)}</font>")
             mistakes = "<br><br>".join(items)
         else:
             mistakes = "None of the classic mistakes: your levers match what experienced channel leaders do."
@@ -77,10 +91,7 @@ class DebriefScreen(Screen):
                            pygame.Rect(30 + col_w + 30, 60, col_w, h - 80 - 200 - 70), self.manager,
                            object_id=ObjectID(object_id="#mistakes")))
         notes = html.escape(s.scenario.debrief.strip()).replace("\n\n", "<br><br>").replace("\n", " ")
-        fix = s.scenario.fix_summary.strip()
-        if fix:
-            fix = (f"<font color='#56B4E9'><b>The fix this scenario recommends:</b></font> "
-                   f"{html.escape(' '.join(fix.split()))}<br><br>")
+        fix = self.fix_html()
         self.add(UITextBox(f"{fix}<b>Notes from the scenario</b><br>{notes or '-'}",
                            pygame.Rect(30 + col_w + 30, h - 80 - 200, col_w, 200), self.manager,
                            object_id=ObjectID(object_id="#notes")))
@@ -95,6 +106,23 @@ class DebriefScreen(Screen):
                                            object_id=ObjectID(class_id="@primary", object_id="#title")))
         self.status = self.add(UILabel(pygame.Rect(600, y + 8, w - 850, 30), "", self.manager,
                                        object_id=ObjectID(class_id="@small", object_id="#status")))
+
+    def fix_html(self) -> str:
+        """The scenario's fix, never recommending what the player already did: the levers the
+        game already follows are named with the quarter they were set from."""
+        summary = html.escape(" ".join(self.session.scenario.fix_summary.split()))
+        if not summary:
+            return ""
+        steps = self.review.fix
+        done = [f"{html.escape(st.text())} from Q{st.since}" for st in steps if st.since]
+        todo = [html.escape(st.text()) for st in steps if not st.since]
+        if steps and not todo:
+            return (f"<font color='#56B4E9'><b>You made the fix this scenario recommends</b></font> "
+                    f"({'; '.join(done)}): {summary}<br><br>")
+        text = f"<font color='#56B4E9'><b>The fix this scenario recommends:</b></font> {summary}"
+        if done:
+            text += f" You already did part of it ({'; '.join(done)}); still to do: {'; '.join(todo)}."
+        return text + "<br><br>"
 
     def goal_html(self) -> str:
         """The goal, clause by clause: met or missed, with what this game reached."""
@@ -113,7 +141,7 @@ class DebriefScreen(Screen):
     def chart_rects(self) -> list[pygame.Rect]:
         w, h = self.size
         col_w = (w - 90) // 2
-        top, bottom = 330, h - 80
+        top, bottom = 358, h - 80
         gh = max(60, (bottom - top - 6) // 2)
         return [pygame.Rect(30, top, col_w, gh), pygame.Rect(30, top + gh + 6, col_w, gh)]
 
@@ -136,7 +164,36 @@ class DebriefScreen(Screen):
             return
         self.status.set_text(f"Charts written to {path}")
 
+    def show_tab(self, tab: str) -> None:
+        """Show "compare" (your run beside best practice) or "worth" (the waterfall)."""
+        if tab != self.tab:
+            self.tab = tab
+            self.rebuild()
+
+    def update(self, dt: float) -> None:
+        """Take in finished replays without waiting; show the waterfall when they are all in."""
+        if self.worth.update() and self.tab == "worth":
+            self.rebuild()
+        label = self.worth.tab_label()
+        if self.worth_tab.text != label:
+            self.worth_tab.set_text(label)
+
+    def rebuild(self) -> None:
+        """New widgets (a resize, a tab switch); the replays go on."""
+        Screen.teardown(self)
+        self.build()
+
+    def suspend(self) -> None:
+        Screen.teardown(self)
+
+    def teardown(self) -> None:
+        """Leaving the debrief (back to the game, a new game, quitting): stop the replays."""
+        self.worth.close()
+        super().teardown()
+
     def handle_event(self, event: pygame.event.Event) -> None:
+        if self.tab == "worth":
+            self.worth.handle_event(event)
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             if event.type == pygame.KEYDOWN and event.key == pygame.K_s and event.mod & pygame.KMOD_CTRL:
                 self.save()
@@ -150,8 +207,15 @@ class DebriefScreen(Screen):
             self.app.back(fallback="play")
         elif el is self.title_btn:
             self.app.reset("picker")
+        elif el is self.compare_tab:
+            self.show_tab("compare")
+        elif el is self.worth_tab:
+            self.show_tab("worth")
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(C.BG)
+        if self.tab == "worth":
+            self.worth.draw(surface)
+            return
         for chart, r in zip(self.charts, self.chart_rects(), strict=True):
             surface.blit(chart.render(r.size), r.topleft)

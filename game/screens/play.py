@@ -20,6 +20,7 @@ from pygame_gui.windows import UIMessageWindow
 from game import palette as C
 from game.charts import play_charts
 from game.policy_panel import PolicyPanel
+from game.popups import fit_to_content, message_window
 from game.screen import Screen
 from game.session import SaveFailed
 from game.tiles import TILE_METRICS, Tile, tiles
@@ -31,7 +32,7 @@ SPEEDS = {"instant": 0.0, "fast": 1.0, "normal": 2.5, "slow": 5.0}   # seconds p
 NEWS_KINDS = {
     "conflict": C.VERMILION, "partner_churned": C.VERMILION, "partner_at_risk": C.ORANGE,
     "first_partner_deal": C.GREEN, "partner_signed": C.SKY, "manager_left": C.PURPLE,
-    "program_cut": C.YELLOW, "policy_change": C.MUTED, "scenario_event": C.YELLOW,
+    "program_cut": C.YELLOW, "policy_change": C.MUTED, "scenario_event": C.YELLOW, "policy_imposed": C.YELLOW,
     "account_taken_direct": C.ORANGE,
 }
 TOP = 52
@@ -191,7 +192,8 @@ class PlayScreen(Screen):
         self.news.set_text(text)
 
     def _show_upcoming(self) -> None:
-        """Scheduled scenario events for the coming quarter, as a pop-up to acknowledge."""
+        """Scheduled scenario events for the coming quarter, as a pop-up to acknowledge: a policy
+        event has already fired (the panel shows what it imposed), a shock hits at the start."""
         s = self.session
         if s.finished or self._popup_shown_for == s.quarter:
             return
@@ -201,12 +203,9 @@ class PlayScreen(Screen):
         if cut:
             msgs = [cut] + msgs
         if msgs:
-            w, h = self.size
-            body = "<br><br>".join(html.escape(m) for m in msgs)
+            body = "<br><br>".join(html.escape(m).replace("\n", "<br>") for m in msgs)
             title = "The board acted" if cut else f"Quarter {s.quarter + 1}: news you must act on"
-            self.popup = UIMessageWindow(pygame.Rect(w // 2 - 260, h // 2 - 150, 520, 300), body,
-                                         self.manager, window_title=title,
-                                         object_id=ObjectID(object_id="#event_popup"), always_on_top=True)
+            self.popup = message_window(self.manager, self.size, body, title, ObjectID(object_id="#event_popup"))
             self.auto = False
 
     def end_quarter(self) -> None:
@@ -252,13 +251,11 @@ class PlayScreen(Screen):
         if self.save_alert is not None and self.save_alert.alive():
             self.app.notify(text, 6.0)
             return
-        w, h = self.size
-        self.save_alert = UIMessageWindow(
-            pygame.Rect(w // 2 - 260, h // 2 - 120, 520, 240),
+        self.save_alert = message_window(
+            self.manager, self.size,
             html.escape(text) + "<br><br>Check the save folder (is the USB stick in?); the next quarter's "
             "autosave tries again, and Ctrl+S saves at once.",
-            self.manager, window_title="Could not save", object_id=ObjectID(object_id="#save_error"),
-            always_on_top=True)
+            "Could not save", ObjectID(object_id="#save_error"))
 
     def open_menu(self) -> None:
         if self.menu is not None:
@@ -267,11 +264,12 @@ class PlayScreen(Screen):
         self.menu = UIWindow(pygame.Rect(w // 2 - 170, h // 2 - 160, 340, 300), self.manager,
                              window_display_title="Menu", object_id=ObjectID(object_id="#menu_window"))
         self.menu_buttons = {}
-        for k, (text, action) in enumerate((("Resume", "resume"), ("Save game", "save"),
-                                            ("Debrief now", "debrief"), ("Quit to title", "title"))):
+        items = (("Resume", "resume"), ("Save game", "save"), ("Debrief now", "debrief"), ("Quit to title", "title"))
+        for k, (text, action) in enumerate(items):
             b = UIButton(pygame.Rect(20, 14 + k * 56, 290, 44), text, self.manager, container=self.menu,
                          object_id=ObjectID(object_id=f"#menu_{action}"))
             self.menu_buttons[b] = action
+        fit_to_content(self.menu, (330, 14 + len(items) * 56), self.size)     # the buttons, and no more
         self.paused = True
 
     def _menu_action(self, action: str) -> None:
@@ -338,6 +336,12 @@ class PlayScreen(Screen):
                 self.save()
 
     # ---------------------------------------------------------------- update
+    @property
+    def animating(self) -> bool:
+        """A quarter running (not paused), or a conflict flash or a departing partner still
+        fading on the map: the main loop draws every frame until they end."""
+        return (self.session.animating and not self.paused) or bool(self.map.flashes or self.map.fade)
+
     def update(self, dt: float) -> None:
         s = self.session
         if s.animating and not self.paused:

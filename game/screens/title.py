@@ -25,14 +25,14 @@ class TitleScreen(Screen):
         y = int(h * 0.45)
         self.new_game = self.add(UIButton(pygame.Rect(cx - 150, y, 300, 54), "New game", self.manager,
                                           object_id=ObjectID(class_id="@big", object_id="#new_game")))
-        self.resume = self.add(UIButton(pygame.Rect(cx - 150, y + 66, 300, 44), "Resume last game",
+        self.resume_button = self.add(UIButton(pygame.Rect(cx - 150, y + 66, 300, 44), "Resume last game",
                                         self.manager, object_id=ObjectID(object_id="#resume")))
         last = self.app.last_autosave()
         if last is None:
-            self.resume.disable()
-            self.resume.set_tooltip("No saved game in " + str(self.app.save_dir))
+            self.resume_button.disable()
+            self.resume_button.set_tooltip("No saved game in " + str(self.app.save_dir))
         else:
-            self.resume.set_tooltip(f"Load {last.name}")
+            self.resume_button.set_tooltip(f"Load {last.name}")
         self.quit = self.add(UIButton(pygame.Rect(cx - 150, y + 122, 300, 44), "Quit", self.manager,
                                       object_id=ObjectID(object_id="#quit")))
 
@@ -40,7 +40,7 @@ class TitleScreen(Screen):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.new_game:
                 self.app.go("picker")
-            elif event.ui_element is self.resume:
+            elif event.ui_element is self.resume_button:
                 path = self.app.last_autosave()
                 if path is not None:
                     self.app.load_game(path)

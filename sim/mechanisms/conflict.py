@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
+from sim import randomness as rnd
 from sim.agents import enrolled_mask
 from sim.state import DIRECT
 
@@ -50,27 +51,32 @@ def deal_registration_protection(model: PartnerProgramModel, i: int) -> float:
     return registers * honor * (1.0 - P.REG_RESIDUAL)
 
 
+# which draw of an opportunity's "conflict" sequence decides what
+INCIDENT, CONTEST, REP, REWIN = 1, 2, 3, 4
+
+
 def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) -> None:
     """Decide whether partner opportunity `row` meets a direct rep, and who wins.
 
     Direct wins most internal fights (it brings proven, faster revenue); the deal then
-    moves to the rep. Either way the partner remembers the incident.
+    moves to the rep. Either way the partner remembers the incident. The draws are keyed by
+    the opportunity (the "conflict" stream), so the same deal meets the same luck in every run.
     """
     c = model.pipeline.cols
     i = int(c["channel"][row])
     segment = int(c["segment"][row])
-    rng = model.rng
-    if rng.random() >= conflict_probability(model, i, segment):
+    key = int(c["key"][row]) ^ model.randomness.salt("conflict")
+    if rnd.draw(key, INCIDENT) >= conflict_probability(model, i, segment):
         return
     pol = model.effective
     p = model.partners
     region = int(c["region"][row])
-    rep = model.rep_for_region(region)
+    rep = model.rep_for_region(region, rnd.draw(key, REP))
     c["conflict"][row] = True
     p.conflicts_q[i] += 1
     p.last_conflict_region[i] = region
     p_direct = P.DIRECT_WINS_CONTEST["takeover" if pol.direct_takeover else pol.direct_comp]
-    direct_wins = rep >= 0 and rng.random() < p_direct
+    direct_wins = rep >= 0 and rnd.draw(key, CONTEST) < p_direct
     keep, kept = P.CONFLICT_MINDSHARE_KEEP, P.KEPT_DEAL_MINDSHARE_SHARE
     p.mindshare[i] *= keep if direct_wins else 1.0 - kept + kept * keep
     p.s_soc[i] = max(0.0, p.s_soc[i] - (P.CONFLICT_SOC_HIT if direct_wins
@@ -83,7 +89,7 @@ def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) ->
         # a rep who took it over closes at the direct rate
         skill = model.reps.skill[rep]
         c["p_win"][row] = P.SEGMENT_WIN[segment] * (P.REP_SKILL_BASE + P.REP_SKILL_WEIGHT * skill)
-        c["won"][row] = rng.random() < c["p_win"][row]
+        c["won"][row] = rnd.draw(key, REWIN) < c["p_win"][row]
     name, where = model.partner_agents[i].name, model.region_name(region)
     model.log(
         "conflict", (model.rep_agents[rep].unique_id if rep >= 0 else -1, model.partner_agents[i].unique_id),
@@ -106,11 +112,13 @@ def take_deals_direct(model: PartnerProgramModel, week: int) -> None:
     rows = np.unique(rows)
     mask = (c["channel"][rows] >= 0) & model.market.is_home[c["region"][rows]] & (c["close"][rows] > week)
     rows = rows[mask]
-    take = rows[model.rng.random(len(rows)) < P.TAKEOVER_DEAL_PROB]
+    # keyed by the deal and the quarter: a deal in flight over two quarter ends gets two chances
+    u = rnd.uniforms(model.randomness.rekey("takeover", c["key"][rows], model.quarter), 2)
+    chosen = u[:, 0] < P.TAKEOVER_DEAL_PROB
     p = model.partners
-    for row in take:
+    for row, u_rep in zip(rows[chosen].tolist(), u[chosen, 1].tolist(), strict=True):
         i = int(c["channel"][row])
-        rep = model.rep_for_region(int(c["region"][row]))
+        rep = model.rep_for_region(int(c["region"][row]), u_rep)
         if rep < 0:
             continue
         c["channel"][row] = -1
@@ -127,11 +135,11 @@ def take_accounts_direct(model: PartnerProgramModel) -> None:
     less without the partner's services around it.
     """
     m = model.market
-    rng = model.rng
     open_market = m.is_home | (m.awareness > P.TAKEOVER_AWARENESS)
     cand = (m.owner >= 0) & m.customer & open_market[m.region]
     idx = cand.nonzero()[0]
-    taken = idx[rng.random(len(idx)) < P.TAKEOVER_PROB]
+    # keyed by (quarter, account): the same customer is at the same risk in every run
+    taken = idx[rnd.unit(model.randomness.key("takeover", model.quarter, 0, idx)) < P.TAKEOVER_PROB]
     p = model.partners
     for acct in taken:
         i = int(m.owner[acct])

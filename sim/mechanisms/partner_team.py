@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
+from sim import randomness as rnd
 from sim.agents import PartnerManager, enrolled_mask
 from sim.state import PartnerArrays
 
@@ -22,11 +23,18 @@ def manager_capacity(manager: PartnerManager) -> float:
     return P.MANAGER_SPAN * manager.effective_skill * P.COMP_DRIVE[pol.partner_team_comp] * manager.ramp
 
 
-def hire_manager(model: PartnerProgramModel) -> PartnerManager:
-    """Hire one partner manager from the current hiring profile (C20)."""
+# the "managers" stream's draws, keyed by (completed quarters, seat on the team, what happens)
+HIRE, REPLACE, LEAVE = 0, 1, 2
+
+
+def hire_manager(model: PartnerProgramModel, seat: int, replacing: bool = False) -> PartnerManager:
+    """Hire one partner manager for `seat` (their place on the team) from the current
+    hiring profile (C20). The skill is keyed by quarter and seat, so the same seat filled in
+    the same quarter gets the same person's luck in every run."""
     profile = model.effective.partner_team_hiring
     mean, sd = P.MANAGER_SKILL[profile]
-    skill = float(np.clip(model.rng.normal(mean, sd), P.MANAGER_SKILL_MIN, P.MANAGER_SKILL_MAX))
+    u = rnd.unit(model.randomness.key("managers", model.quarter, seat, REPLACE if replacing else HIRE))[0]
+    skill = float(np.clip(mean + sd * rnd.normal(u), P.MANAGER_SKILL_MIN, P.MANAGER_SKILL_MAX))
     return PartnerManager(model, skill, profile)
 
 
@@ -35,7 +43,7 @@ def staff_partner_team(model: PartnerProgramModel) -> None:
     target = model.effective.partner_team_size
     managers = model.managers
     while len(managers) < target:
-        managers.append(hire_manager(model))
+        managers.append(hire_manager(model, len(managers)))
     while len(managers) > target:
         m = managers.pop()
         m.remove()
@@ -49,10 +57,12 @@ def manager_departure_hazard(model: PartnerProgramModel, manager: PartnerManager
 
 def partner_manager_turnover(model: PartnerProgramModel) -> None:
     """People passing through leave; their partners lose the relationship they had (C20)."""
-    for k, m in enumerate(list(model.managers)):
+    team = list(model.managers)
+    u = rnd.unit(model.randomness.key("managers", model.quarter, np.arange(len(team)), LEAVE))
+    for k, m in enumerate(team):
         m.quarters += 1
         m.ramp = 1.0 if m.quarters >= P.MANAGER_RAMP_QUARTERS else m.ramp
-        if model.rng.random() < manager_departure_hazard(model, m):
+        if u[k] < manager_departure_hazard(model, m):
             partners_lose_contact(model, m)
             model.log(
                 "manager_left", (m.unique_id,),
@@ -60,7 +70,7 @@ def partner_manager_turnover(model: PartnerProgramModel) -> None:
                 data={"portfolio": list(m.portfolio)},
             )
             m.remove()
-            model.managers[k] = hire_manager(model)
+            model.managers[k] = hire_manager(model, k, replacing=True)
 
 
 def partners_lose_contact(model: PartnerProgramModel, manager: PartnerManager) -> None:

@@ -13,11 +13,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
-from sim.agents import CHURNED, ONBOARDING, PROSPECT
+from sim import randomness as rnd
+from sim.agents import CHURNED, ONBOARDING, PROSPECT, TYPE_LABELS
 from sim.mechanisms.sales import generate_partner_pipeline
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
+
+
+# what each of a prospect's recruiting uniforms in a quarter decides
+U_SCREEN, U_ORDER, U_SIGN, U_CAPABILITY, U_LAUNCH = range(5)
+
+
+def recruiting_uniforms(model: PartnerProgramModel, idx: np.ndarray) -> np.ndarray:
+    """This quarter's recruiting uniforms for prospects `idx`, one row each, keyed by
+    (quarter, partner): a prospect is screened, approached and signs on the same numbers
+    whoever else is in the pool."""
+    return rnd.uniforms(model.randomness.key("recruiting", model.quarter, np.asarray(idx)), 5)
 
 
 def recruiting_order(model: PartnerProgramModel) -> np.ndarray:
@@ -28,28 +40,29 @@ def recruiting_order(model: PartnerProgramModel) -> np.ndarray:
     if len(idx) == 0:
         return idx
     focus = model.effective.recruiting_focus
-    rng = model.rng
+    u = recruiting_uniforms(model, idx)
     if focus == "fit_screened":
-        observed = model.effective_fit()[idx] + rng.normal(0, P.FIT_SCREEN_NOISE, len(idx))
+        observed = model.effective_fit()[idx] + P.FIT_SCREEN_NOISE * rnd.normal(u[:, U_SCREEN])
         mid = (np.where(p.ptype[idx] == P.GSI, P.SCREEN_GSI_PENALTY, 0.0)
                + P.SCREEN_SIZE_PREFERENCE * np.tanh(p.size[idx]))
         key = -(observed + mid)
     elif focus == "biggest_first":
         key = -p.size[idx]
     else:
-        key = rng.random(len(idx))
+        key = u[:, U_ORDER]
     # prospects already being courted come first: courting is a campaign, not a coin toss
     key = np.where(p.courting[idx] > 0, key - P.COURTING_FIRST, key)
     return idx[np.argsort(key, kind="stable")]
 
 
-def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
-    """Partner `i` signs and starts onboarding."""
+def sign_partner(model: PartnerProgramModel, i: int, week: int, u: float) -> None:
+    """Partner `i` signs and starts onboarding; uniform `u` sets where in its type's range
+    its starting capability lies."""
     p = model.partners
     p.stage[i] = ONBOARDING
     p.signed_week[i] = week
     p.capability[i] = P.TYPE_INITIAL_CAPABILITY[p.ptype[i]] * (
-        P.INITIAL_CAPABILITY_BASE + P.INITIAL_CAPABILITY_SPREAD * model.rng.random())
+        P.INITIAL_CAPABILITY_BASE + P.INITIAL_CAPABILITY_SPREAD * u)
     justified = P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit()[i]
     p.mindshare[i] = P.NEW_PARTNER_MINDSHARE * justified
     p.s_econ[i] = P.SATISFACTION_START
@@ -62,7 +75,7 @@ def sign_partner(model: PartnerProgramModel, i: int, week: int) -> None:
     agent = model.partner_agents[i]
     model.log(
         "partner_signed", (agent.unique_id,),
-        f"{agent.name} ({agent.partner_type.replace('_', ' ')}) joined the program",
+        f"{agent.name} ({TYPE_LABELS[agent.partner_type]}) joined the program",
         data={"partner": i},
     )
 
@@ -74,13 +87,14 @@ def bring_launch_opportunity(model: PartnerProgramModel, signed: list[int], week
         return
     counts = np.zeros(p.n, dtype=np.int64)
     fit = model.effective_fit()
-    for i in signed:
+    u = recruiting_uniforms(model, np.array(signed))[:, U_LAUNCH]
+    for i, u_i in zip(signed, u.tolist(), strict=True):
         has_region = (p.regions[i] & model.allowed_regions).any()
         # a global SI waits for the vendor to bring the client, not the other way round
-        if has_region and p.ptype[i] != P.GSI and model.rng.random() < P.LAUNCH_OPPORTUNITY * fit[i]:
+        if has_region and p.ptype[i] != P.GSI and u_i < P.LAUNCH_OPPORTUNITY * fit[i]:
             counts[i] = 1
     if counts.any():
-        generate_partner_pipeline(model, week, counts)
+        generate_partner_pipeline(model, week, counts, stream="launch")
 
 
 def sign_probability(model: PartnerProgramModel, i: int, certain: bool = False) -> float:
@@ -108,11 +122,11 @@ def recruit_partners(model: PartnerProgramModel, week: int, n: int, certain: boo
     """
     p = model.partners
     order = recruiting_order(model)[:n]
+    u = recruiting_uniforms(model, order)
     signed: list[int] = []
-    for i in order:
-        i = int(i)
-        if model.rng.random() < min(1.0, sign_probability(model, i, certain)):
-            sign_partner(model, i, week)
+    for i, u_i in zip(order.tolist(), u.tolist(), strict=True):
+        if u_i[U_SIGN] < min(1.0, sign_probability(model, i, certain)):
+            sign_partner(model, i, week, u_i[U_CAPABILITY])
             signed.append(i)
         else:
             p.courting[i] += 1

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
+from sim import randomness as rnd
 from sim import units
 from sim.agents import ENROLLED, PRODUCTIVE, enrolled_mask
 from sim.mechanisms import coselling, enablement, incentives
@@ -34,22 +35,67 @@ def partner_rhythm(model: PartnerProgramModel, week: float) -> np.ndarray:
     return 1.0 + p.rhythm_amp * np.cos(2 * np.pi * (week / P.WEEKS_PER_YEAR - p.rhythm_phase))
 
 
-def _cycle_weeks(model: PartnerProgramModel, segment: np.ndarray, region: np.ndarray) -> np.ndarray:
+# What each column of an opportunity's uniforms (`sim.randomness.uniforms`) decides; one
+# layout for every kind of opportunity, so a column means the same thing in every run.
+U_SEGMENT, U_ACCOUNT, U_VALUE, U_WIN, U_REGION, U_BOUNTY, U_ASK, U_PICK = range(8)
+U_CYCLE = slice(8, 12)     # a gamma cycle length takes up to four exponentials
+U_COLUMNS = 12
+
+
+def _cycle_weeks(segment: np.ndarray, region_home: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Sales-cycle length in weeks: by segment, longer in new markets (C4)."""
-    mean = P.SEGMENT_CYCLE[segment] * np.where(model.market.is_home[region], 1.0, P.NEW_MARKET_CYCLE)
-    return np.maximum(1, np.rint(model.rng.gamma(P.CYCLE_SHAPE, mean / P.CYCLE_SHAPE))).astype(np.int64)
+    mean = P.SEGMENT_CYCLE[segment] * np.where(region_home, 1.0, P.NEW_MARKET_CYCLE)
+    return np.maximum(1, np.rint(rnd.gamma(P.CYCLE_SHAPE, mean / P.CYCLE_SHAPE, u[:, U_CYCLE]))).astype(np.int64)
 
 
-def _deal_value(model: PartnerProgramModel, segment: np.ndarray) -> np.ndarray:
+def _deal_value(segment: np.ndarray, u: np.ndarray) -> np.ndarray:
     sigma = P.VALUE_SIGMA
-    return P.SEGMENT_VALUE[segment] * model.rng.lognormal(-sigma * sigma / 2, sigma, len(segment))
+    return P.SEGMENT_VALUE[segment] * rnd.lognormal(-sigma * sigma / 2, sigma, u[:, U_VALUE])
 
 
-def _draw_segments(rng: np.random.Generator, mix: np.ndarray) -> np.ndarray:
-    """One segment per row of `mix` (rows are probability vectors)."""
-    cum = np.cumsum(mix, axis=-1)
-    u = rng.random(cum.shape[0])
-    return np.minimum((u[:, None] > cum).sum(axis=1), 2)
+def _draw_segments(mix: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A segment per uniform in `u`, from one probability vector `mix` or one per row."""
+    if mix.ndim == 1:
+        return np.minimum(np.searchsorted(np.cumsum(mix), u, side="right"), len(mix) - 1)
+    return rnd.categorical(np.cumsum(mix, axis=-1), u)
+
+
+def open_opportunities(model: PartnerProgramModel, stream: str, week: int, lam: np.ndarray | None = None,
+                       counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """How many opportunities each rep or partner opens this week, and their random keys.
+
+    Owner i's count is Poisson(`lam[i]`) by inversion of a uniform keyed by (`stream`, week,
+    i), and its k-th opportunity takes the k-th block of draws from that key: what one owner
+    opens does not depend on how many others exist or what they opened (common random
+    numbers), and a slightly higher rate adds an opportunity after the ones it had.
+
+    Args:
+        model: The model.
+        stream: The random stream (`sim.randomness.STREAMS`).
+        week: Current week.
+        lam: Expected opportunities per owner (reps or partners).
+        counts: Opportunities per owner, when already decided (then `lam` is ignored).
+
+    Returns:
+        (owner of each opportunity, its key, its uniforms by the `U_*` columns), or None if none.
+    """
+    r = model.randomness
+    if counts is None:
+        owners = np.nonzero(lam > 0)[0]
+        keys = r.key(stream, week, owners)
+        n_each = rnd.poisson(lam[owners], rnd.unit(keys))
+    else:
+        owners = np.nonzero(counts)[0]
+        keys = r.key(stream, week, owners)
+        n_each = counts[owners]
+    n = int(n_each.sum())
+    if n == 0:
+        return None
+    pos = np.repeat(np.arange(len(owners)), n_each)
+    k = np.arange(n) - (np.cumsum(n_each) - n_each)[pos]
+    # U_COLUMNS uniforms and the opportunity's own key (for later draws about it)
+    raw = rnd.sequence(keys[pos], U_COLUMNS + 1, start=k * (U_COLUMNS + 1))
+    return owners[pos], raw[:, U_COLUMNS], rnd.unit(raw[:, :U_COLUMNS])
 
 
 def generate_direct_pipeline(model: PartnerProgramModel, week: int) -> None:
@@ -59,34 +105,33 @@ def generate_direct_pipeline(model: PartnerProgramModel, week: int) -> None:
     help); a partner on the deal lifts its win rate modestly (CT6).
     """
     reps = model.reps
-    rng = model.rng
     demand = region_demand(model)
     drain = 1.0 - P.DIRECT_BUDGET_DRAIN * model.effective.partner_budget_share
     lam = reps.capacity * demand[reps.region] * drain
-    counts = rng.poisson(lam)
-    n = int(counts.sum())
-    if n == 0:
+    opened = open_opportunities(model, "direct", week, lam)
+    if opened is None:
         return
-    rep = np.repeat(np.arange(len(counts)), counts)
+    rep, keys, u = opened
+    n = len(rep)
     region = reps.region[rep]
-    segment = _draw_segments(rng, np.broadcast_to(P.DIRECT_SEGMENT_MIX, (n, 3)))
-    account = model.market.draw_accounts(rng, region, segment)
+    segment = _draw_segments(np.asarray(P.DIRECT_SEGMENT_MIX), u[:, U_SEGMENT])
+    account = model.market.draw_accounts(u[:, U_ACCOUNT], region, segment)
     p_win = P.SEGMENT_WIN[segment] * (P.REP_SKILL_BASE + P.REP_SKILL_WEIGHT * reps.skill[rep])
     cosell = np.full(n, -1, dtype=np.int64)
     cosellers = coselling.cosell_candidates(model)
     if cosellers:
-        ask = rng.random(n) < P.COSELL_PROB
+        ask = u[:, U_ASK] < P.COSELL_PROB
         for k in np.nonzero(ask)[0]:
             pool = cosellers.get(int(region[k]))
             if pool is not None:
-                cosell[k] = pool[rng.integers(len(pool))]
+                cosell[k] = pool[rnd.index(len(pool), u[k, U_PICK])]
         has = cosell >= 0
         p_win = np.where(has, p_win * (1.0 + P.COSELL_LIFT * model.partners.capability[cosell]), p_win)
     model.pipeline.add_many(
-        week + _cycle_weeks(model, segment, region),
+        week + _cycle_weeks(segment, model.market.is_home[region], u),
         channel=-1, rep=rep, region=region, account=account, segment=segment,
-        value=_deal_value(model, segment), p_win=p_win, won=rng.random(n) < p_win,
-        created=week, cosell=cosell, kind=0, bounty=False, slipped=False, conflict=False,
+        value=_deal_value(segment, u), p_win=p_win, won=u[:, U_WIN] < p_win,
+        created=week, cosell=cosell, kind=0, bounty=False, slipped=False, conflict=False, key=keys,
     )
 
 
@@ -131,48 +176,50 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarra
 
 
 def generate_partner_pipeline(model: PartnerProgramModel, week: int,
-                              counts: np.ndarray | None = None) -> None:
+                              counts: np.ndarray | None = None, stream: str = "partner") -> None:
     """Partner firms open opportunities; those on direct territory may meet a rep (C2).
 
     Args:
         model: The model.
         week: Current week.
         counts: Opportunities per partner; drawn from `partner_opportunity_rate` if None.
+        stream: The random stream the opportunities are keyed in ("launch" for the deals new
+            partners bring when they sign).
     """
     p = model.partners
-    rng = model.rng
     if counts is None:
-        counts = rng.poisson(partner_opportunity_rate(model, week))
-    n = int(counts.sum())
-    if n == 0:
+        opened = open_opportunities(model, stream, week, lam=partner_opportunity_rate(model, week))
+    else:
+        opened = open_opportunities(model, stream, week, counts=counts)
+    if opened is None:
         return
-    who = np.repeat(np.arange(p.n), counts)
+    who, keys, u = opened
+    n = len(who)
     # region: among the partner's allowed regions, weighted by demand
     weights = (p.regions[who] & model.allowed_regions[None, :]) * region_demand(model)[None, :]
-    cum = np.cumsum(weights, axis=1)
-    u = rng.random(n) * cum[:, -1]
-    region = np.minimum((u[:, None] >= cum).sum(axis=1), model.market.n_regions - 1)
-    segment = _draw_segments(rng, P.TYPE_SEGMENT_MIX[p.ptype[who]])
-    account = model.market.draw_accounts(rng, region, segment)
+    region = rnd.categorical(np.cumsum(weights, axis=1), u[:, U_REGION])
+    segment = _draw_segments(P.TYPE_SEGMENT_MIX[p.ptype[who]], u[:, U_SEGMENT])
+    account = model.market.draw_accounts(u[:, U_ACCOUNT], region, segment)
     solution = np.where(p.ptype[who] == P.GSI, P.GSI_DEAL_MULT, P.PARTNER_DEAL_MULT)
-    value = _deal_value(model, segment) * solution
+    value = _deal_value(segment, u) * solution
     p_win = partner_win_probability(model, who, segment, region)
     bounty = np.zeros(n, dtype=bool)
     if model.effective.incentive == "referral_bounty":
         claimed = np.minimum(1.0, P.BOUNTY_CLAIM_NOVELTY * p.bounty_novelty[who] + P.BOUNTY_CLAIM_BASE)
-        bounty = rng.random(n) < claimed
+        bounty = u[:, U_BOUNTY] < claimed
         p_win = np.where(bounty, p_win * P.BOUNTY_QUALITY, p_win)
     np.add.at(p.opps_q, who, 1)
     np.add.at(p.opps_total, who, 1)
-    cycle = (np.maximum(1, np.rint(_cycle_weeks(model, segment, region) * P.PARTNER_CYCLE)).astype(np.int64)
+    home = model.market.is_home[region]
+    cycle = (np.maximum(1, np.rint(_cycle_weeks(segment, home, u) * P.PARTNER_CYCLE)).astype(np.int64)
              + P.RESALE_LAG_WEEKS)
     rows = model.pipeline.add_many(
         week + cycle, channel=who, rep=-1, region=region, account=account,
-        segment=segment, value=value, p_win=p_win, won=rng.random(n) < p_win,
-        created=week, cosell=-1, kind=0, bounty=bounty, slipped=False, conflict=False,
+        segment=segment, value=value, p_win=p_win, won=u[:, U_WIN] < p_win,
+        created=week, cosell=-1, kind=0, bounty=bounty, slipped=False, conflict=False, key=keys,
     )
-    for row in rows[model.market.is_home[region]]:
-        resolve_channel_conflict(model, int(row), week)
+    for row in rows[home].tolist():
+        resolve_channel_conflict(model, row, week)
 
 
 def partner_win_probability(model: PartnerProgramModel, i: np.ndarray, segment: np.ndarray,
@@ -189,10 +236,10 @@ def partner_win_probability(model: PartnerProgramModel, i: np.ndarray, segment: 
 def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
     """Customers buy again through whoever owns the relationship (repeat business)."""
     m = model.market
-    rng = model.rng
     cust = np.nonzero(m.customer)[0]
     if len(cust) == 0:
         return
+    keys = model.randomness.key("expansion", week, cust)   # (week, account)
     owner = m.owner[cust]
     rate = P.EXPANSION_RATE * m.expansion_mult[cust] * model.world.demand * model.demand_shock
     partner_owned = owner >= 0
@@ -200,31 +247,35 @@ def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
         ms = model.partners.mindshare[np.where(partner_owned, owner, 0)]
         cares = P.EXPANSION_MINDSHARE_BASE + P.EXPANSION_MINDSHARE_WEIGHT * ms
         rate = np.where(partner_owned, rate * cares, rate)
-    hits = cust[rng.random(len(cust)) < rate]
+    hit = rnd.unit(keys) < rate
+    hits = cust[hit]
     if len(hits) == 0:
         return
+    keys = keys[hit]
+    u = rnd.uniforms(keys, U_COLUMNS)
     own = m.owner[hits]
     seg = m.segment[hits]
     region = m.region[hits]
-    spread = rng.lognormal(P.EXPANSION_VALUE_MU, P.EXPANSION_VALUE_SIGMA, len(hits))
+    spread = rnd.lognormal(P.EXPANSION_VALUE_MU, P.EXPANSION_VALUE_SIGMA, u[:, U_VALUE])
     value = P.SEGMENT_VALUE[seg] * P.EXPANSION_VALUE * spread
     p = model.partners
     gsi = (own >= 0) & (p.ptype[np.maximum(own, 0)] == P.GSI)
     value = np.where(gsi, value * P.GSI_DEAL_MULT, value)
-    rep = np.array([model.rep_for_region(int(r)) if o < 0 else -1 for o, r in zip(own, region, strict=False)],
-                   dtype=np.int64)
+    rep = np.array([model.rep_for_region(int(r), float(v)) if o < 0 else -1
+                    for o, r, v in zip(own, region, u[:, U_PICK], strict=True)], dtype=np.int64)
     keep = (own >= 0) | (rep >= 0)
     if not keep.all():
-        hits, own, seg, region, value, rep = (a[keep] for a in (hits, own, seg, region, value, rep))
+        hits, own, seg, region, value, rep, keys, u = (
+            a[keep] for a in (hits, own, seg, region, value, rep, keys, u))
     k = len(hits)
     if k == 0:
         return
+    cycle = rnd.gamma(P.EXPANSION_CYCLE_SHAPE, P.EXPANSION_CYCLE / P.EXPANSION_CYCLE_SHAPE, u[:, U_CYCLE])
     model.pipeline.add_many(
-        week + np.maximum(1, rng.gamma(P.EXPANSION_CYCLE_SHAPE, P.EXPANSION_CYCLE / P.EXPANSION_CYCLE_SHAPE,
-                                       k).astype(np.int64)),
+        week + np.maximum(1, cycle.astype(np.int64)),
         channel=np.where(own >= 0, own, -1), rep=rep, region=region, account=hits, segment=seg,
-        value=value, p_win=P.EXPANSION_WIN, won=rng.random(k) < P.EXPANSION_WIN,
-        created=week, cosell=-1, kind=1, bounty=False, slipped=False, conflict=False,
+        value=value, p_win=P.EXPANSION_WIN, won=u[:, U_WIN] < P.EXPANSION_WIN,
+        created=week, cosell=-1, kind=1, bounty=False, slipped=False, conflict=False, key=keys,
     )
 
 
@@ -235,8 +286,10 @@ def close_deals(model: PartnerProgramModel, week: int) -> None:
         return
     c = model.pipeline.cols
     p = model.partners
-    rng = model.rng
     rhythm = None
+    # whether a partner deal slips, and by how long, is keyed by the deal (the "deals" stream)
+    salt = model.randomness.salt("deals")
+    lo, hi = P.SLIP_WEEKS
     for row in rows:
         if c["close"][row] != week:
             continue  # rescheduled
@@ -247,9 +300,10 @@ def close_deals(model: PartnerProgramModel, week: int) -> None:
             if not c["slipped"][row]:
                 if rhythm is None:
                     rhythm = partner_rhythm(model, week)
-                if rng.random() < slip_probability(rhythm[ch], p.capability[ch]):
+                key = int(c["key"][row]) ^ salt
+                if rnd.draw(key, 1) < slip_probability(rhythm[ch], p.capability[ch]):
                     c["slipped"][row] = True
-                    model.pipeline.reschedule(row, week + int(rng.integers(*P.SLIP_WEEKS)))
+                    model.pipeline.reschedule(row, week + lo + int(rnd.draw(key, 2) * (hi - lo)))
                     continue
         book_deal(model, row, week, bool(c["won"][row]))
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
+from sim import randomness as rnd
 from sim.agents import (
     ACTIVE,
     AT_RISK,
@@ -271,15 +272,16 @@ def _count(n: int) -> str:
 def update_lifecycle(model: PartnerProgramModel) -> None:
     """Move partners through onboarding -> active -> productive -> at risk -> churned."""
     p = model.partners
-    rng = model.rng
     s = satisfaction(model)
     hazard = partner_churn_hazard(model)
+    # whether partner i leaves this quarter is keyed by (quarter, partner): common random numbers
+    leave_u = rnd.unit(model.randomness.key("churn", model.quarter, np.arange(p.n)))
     # decay memories of conflict and takeovers (a year's half-life)
     p.conflicts_recent = p.conflicts_recent * P.MEMORY_DECAY + p.conflicts_q
     p.takeovers_recent = p.takeovers_recent * P.MEMORY_DECAY + p.takeovers_q
     p.deals_lost_to_direct = p.deals_lost_to_direct * P.MEMORY_DECAY
     for i in np.nonzero(enrolled_mask(p.stage))[0]:
-        if rng.random() < hazard[i]:
+        if leave_u[i] < hazard[i]:
             churn_partner(model, int(i))
             continue
         st = p.stage[i]
