@@ -62,9 +62,11 @@ _S11, _S27, _S30, _S31 = (np.uint64(s) for s in (11, 27, 30, 31))
 _TO_UNIT, _HALF_CELL = 2.0 ** -53, 2.0 ** -54
 _GOLDEN = 0x9E3779B97F4A7C15                       # SplitMix64's increment
 _STEPS = np.arange(1, 65, dtype=np.uint64) * np.uint64(_GOLDEN)
-_K_TABLE = 8                                        # Poisson counts 0..7 inverted in one pass
+_K_TABLE = 8                                        # Poisson counts 0..7 inverted in one pass ...
+_VECTOR_FROM = 24                                   # ... when more items than this need them
 _INV_K = np.concatenate([[0.0], 1.0 / np.arange(1, _K_TABLE)])
 _FIRST = np.eye(1, _K_TABLE).ravel()
+_MEMO_WEEKS = 13                                    # `keys_by_id` works a quarter at a time
 
 
 def _mix_int(x: int) -> int:
@@ -138,6 +140,19 @@ class Randomness:
         children = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self._philox = {s: c.generate_state(2, np.uint64) for s, c in zip(STREAMS, children, strict=True)}
         self._key = {s: int(c.generate_state(1, np.uint64)[0]) for s, c in zip(STREAMS, children, strict=True)}
+        self._memo: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
+
+    def keys_by_id(self, stream: str, week: int, n: int) -> np.ndarray:
+        """`key(stream, week, arange(n))`: the week's key for every rep, partner or account,
+        computed a quarter of weeks at a time (a memo: the values are those of `key`)."""
+        block = week // _MEMO_WEEKS
+        memo = self._memo.get((stream, n))
+        if memo is None or memo[0] != block:
+            first = block * _MEMO_WEEKS
+            salts = np.array([self.salt(stream, w) for w in range(first, first + _MEMO_WEEKS)], dtype=np.uint64)
+            memo = (block, _mix(np.arange(n, dtype=np.uint64)[None, :] ^ salts[:, None]))
+            self._memo[(stream, n)] = memo
+        return memo[1][week - block * _MEMO_WEEKS]
 
     def draws(self, stream: str, *ids: int) -> np.random.Generator:
         """A Generator for `stream` and up to three integer `ids` (e.g. a part of the world).
@@ -188,22 +203,33 @@ def poisson(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Poisson counts with means `lam`, by inversion of `u`: a larger mean never gives a
     smaller count for the same uniform."""
     lam = np.asarray(lam, dtype=float)
-    # the CDF at 0..7 for every item at once (rates here are a few a week at most): the
-    # probabilities are exp(-lam) times the running product of lam / k ...
-    ratios = np.multiply.accumulate(lam[:, None] * _INV_K + _FIRST, axis=1)
-    cdf = np.add.accumulate(ratios * np.exp(-lam)[:, None], axis=1)
-    counts = (u[:, None] >= cdf).sum(axis=1)
-    # ... and the rare item beyond it continues one count at a time
-    for i in np.nonzero(counts == _K_TABLE)[0]:
-        k, c = _K_TABLE, cdf[i, -1]
-        p = (c - cdf[i, -2]) * lam[i] / k
-        c += p
-        while u[i] >= c and p > 1e-17 * c:   # (p vanishing: float rounding, not a count)
-            k += 1
-            p *= lam[i] / k
-            c += p
-        counts[i] = k
+    e = np.exp(-lam)                       # P(0): most items of a week stop here
+    counts = np.zeros(lam.shape, dtype=np.int64)
+    more = np.nonzero(u >= e)[0]
+    if len(more) > _VECTOR_FROM:
+        # the CDF at 0..7 for many items at once, by the same arithmetic as `_poisson_walk`
+        lm, em = lam[more], e[more]
+        cdf = np.add.accumulate(np.multiply.accumulate(lm[:, None] * _INV_K + _FIRST, axis=1) * em[:, None],
+                                axis=1)
+        found = (u[more][:, None] >= cdf).sum(axis=1)
+        counts[more] = found
+        more = more[found == _K_TABLE]
+    for i in more.tolist():
+        counts[i] = _poisson_walk(float(lam[i]), float(u[i]), float(e[i]))
     return counts
+
+
+def _poisson_walk(lam: float, u: float, e: float) -> int:
+    """The Poisson count `u` inverts to, one count at a time (exactly the vectorised sums)."""
+    k, ratio, cdf = 0, 1.0, e
+    while u >= cdf:
+        k += 1
+        ratio *= lam * (1.0 / k)
+        step = ratio * e
+        if cdf + step == cdf:      # the tail vanished in float rounding: no further count
+            break
+        cdf += step
+    return k
 
 
 def normal(u: np.ndarray) -> np.ndarray:

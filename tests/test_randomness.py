@@ -22,6 +22,9 @@ def test_a_key_depends_only_on_seed_stream_and_ids() -> None:
     for other in (rnd.Randomness(6).key("partner", 30, np.arange(50)), r.key("direct", 30, np.arange(50)),
                   r.key("partner", 31, np.arange(50))):
         assert not np.isin(other, many).any()
+    for week in (-39, 0, 12, 13, 30):                          # the memo is the same numbers
+        assert (r.keys_by_id("partner", week, 50) == r.key("partner", week, np.arange(50))).all()
+    assert rnd.draw(int(many[3]), 2) == rnd.uniforms(many, 2)[3, 1]   # one item in a loop, the same
     g1, g2 = r.draws("world", 1), rnd.Randomness(5).draws("world", 1)
     assert (g1.random(5) == g2.random(5)).all()
     assert not np.isin(r.draws("world", 2).random(5), r.draws("world", 1).random(5)).any()
@@ -43,6 +46,8 @@ def test_distributions_from_uniforms_are_exact_and_monotone() -> None:
     for lam in (0.05, 0.7, 3.0, 12.0):
         counts = rnd.poisson(np.full(len(u), lam), u[:, 0])
         assert (counts == stats.poisson.ppf(u[:, 0], lam)).all()
+    mixed = np.linspace(0.01, 3.0, 200)                  # many items at once, or one at a time
+    assert (rnd.poisson(mixed, u[:200, 0]) == [rnd.poisson(mixed[i:i + 1], u[i:i + 1, 0])[0] for i in range(200)]).all()
     low, high = rnd.poisson(np.full(len(u), 0.70), u[:, 0]), rnd.poisson(np.full(len(u), 0.71), u[:, 0])
     assert (high >= low).all() and 0 < (high > low).sum() < 0.02 * len(u)   # a small change, rarely
     erlang, inverse = rnd.gamma(4.0, 2.0, u[:, 1:5]), rnd.gamma(3.5, 2.0, u[:, 1:5])

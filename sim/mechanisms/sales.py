@@ -82,7 +82,7 @@ def open_opportunities(model: PartnerProgramModel, stream: str, week: int, lam: 
     r = model.randomness
     if counts is None:
         owners = np.nonzero(lam > 0)[0]
-        keys = r.key(stream, week, owners)
+        keys = r.keys_by_id(stream, week, len(lam))[owners]
         n_each = rnd.poisson(lam[owners], rnd.unit(keys))
     else:
         owners = np.nonzero(counts)[0]
@@ -239,7 +239,7 @@ def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
     cust = np.nonzero(m.customer)[0]
     if len(cust) == 0:
         return
-    keys = model.randomness.key("expansion", week, cust)   # (week, account)
+    keys = model.randomness.keys_by_id("expansion", week, len(m.region))[cust]   # (week, account)
     owner = m.owner[cust]
     rate = P.EXPANSION_RATE * m.expansion_mult[cust] * model.world.demand * model.demand_shock
     partner_owned = owner >= 0
