@@ -62,16 +62,17 @@ class WinCondition:
 
     def describe(self, target: Any, shown: str | None = None) -> str:
         """The clause in words, with the target as `shown` (default: in its unit's usual digits)."""
-        return self.words.format(v=_show(self.kind, target, self.metric) if shown is None else shown)
+        return self.words.format(v=self.show(target) if shown is None else shown)
 
-    def show(self, value: float) -> str:
-        return _show(self.kind, value, self.metric)
+    def show(self, value: Any) -> str:
+        """`value` in the clause's unit (`sim.units`); a yes/no clause shows its flag as is."""
+        return str(value) if self.kind == "bool" else units.fmt(self.unit, value)
 
     def judged(self, value: float, target: Any) -> tuple[str, str]:
         """(value, target) as a clause line shows them: with enough digits that a missed goal
         never reads as met (14.6% against 15% reads "14.6%", not "15%"); see `units.fmt_judged`."""
         if self.kind == "bool":
-            return self.show(value), _show(self.kind, target, self.metric)
+            return self.show(value), self.show(target)
         return units.fmt_judged(self.unit, value, float(target), self.met)
 
     @property
@@ -99,16 +100,6 @@ class WinCondition:
         if self.kind == "int":
             return whole(int(self.low), int(self.high), f"integer from {show(self.low)} to {show(self.high)}")
         return number(self.low, self.high, f"number from {show(self.low)} to {show(self.high)}")
-
-
-def _show(kind: str, v: Any, metric: str = "") -> str:
-    if kind == "money":
-        return units.money(v)
-    if "share" in metric or "/" in metric:   # shares and mindshare read as percentages
-        return units.share(v)
-    if kind == "float":
-        return units.score(v)
-    return units.count(v) if isinstance(v, (int, float)) else str(v)
 
 
 WIN_CONDITIONS: dict[str, WinCondition] = {c.key: c for c in (
