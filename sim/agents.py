@@ -95,6 +95,14 @@ class PartnerManager(mesa.Agent):
         training = self.model.policy.partner_team_training
         return self.skill + (1.0 - self.skill) * P.TRAINING_SKILL_GAIN * training
 
+    @property
+    def effectiveness(self) -> float:
+        """What the manager achieves with a partner per unit of attention: skill after
+        training, times the drive the comp plan gives (C20; calibration row J10: pay drives
+        what channel managers do), at most 1."""
+        drive = P.COMP_DRIVE[self.model.effective.partner_team_comp]
+        return min(1.0, self.effective_skill * drive)
+
 
 class PartnerFirm(mesa.Agent):
     """An independent partner firm: it has its own business, and sells the vendor's

@@ -39,7 +39,7 @@ from sim.names import partner_names, region_names
 from sim.policy import LEVERS, Policy, PolicyError
 from sim.randomness import Randomness
 from sim.state import Market, PartnerArrays, Pipeline, RepArrays
-from sim.world import World
+from sim.world import WORLD_KEYS, World, type_shares
 
 WEEKS = P.WEEKS_PER_QUARTER
 
@@ -50,45 +50,25 @@ class PartnerProgramModel(mesa.Model):
     All arguments are flat keywords so `mesa.batch_run` can sweep any of them.
 
     Args:
-        world_scale: Multiplies accounts, direct reps and the partner pool.
         seed: Seed for the model's random generators (None: fresh entropy).
-        home_regions: Regions covered by the direct team.
-        new_regions: New markets without a direct presence.
-        reps_per_region: Direct reps per home region at scale 1.
-        accounts_per_region: Target accounts per region at scale 1.
-        partner_pool: Recruitable partner firms at scale 1.
-        demand: Multiplier on buying demand.
         events: Scheduled scenario events (`ScheduledEvent`): policy events fire when planning
             for their quarter begins (quarter 1's when the model is built), shocks at its start.
-        **levers: Any lever in `sim.policy.LEVERS`; missing ones take their defaults.
+        **settings: Any world setting (`sim.world.WorldSettings`: world_scale, home_regions,
+            new_regions, reps_per_region, accounts_per_region, partner_pool, demand,
+            reseller_share) and any lever in `sim.policy.LEVERS`; missing ones take their defaults.
 
     Raises:
         PolicyError: An unknown lever or a bad lever value.
         WorldError: A bad world setting.
     """
 
-    def __init__(
-        self,
-        world_scale: float = 1.0,
-        seed: int | None = None,
-        home_regions: int = 4,
-        new_regions: int = 2,
-        reps_per_region: int = 3,
-        accounts_per_region: int = 150,
-        partner_pool: int = 140,
-        demand: float = 1.0,
-        events: Sequence[ScheduledEvent] = (),
-        **levers: Any,
-    ) -> None:
+    def __init__(self, seed: int | None = None, events: Sequence[ScheduledEvent] = (), **settings: Any) -> None:
         super().__init__(rng=seed)   # Mesa's own generator; no mechanism draws from it
         self.seed = seed
         # every draw comes from a stream keyed by what it is about (sim/randomness.py)
         self.randomness = Randomness(seed)
-        self.world = World(
-            world_scale=world_scale, home_regions=home_regions, new_regions=new_regions,
-            reps_per_region=reps_per_region, accounts_per_region=accounts_per_region,
-            partner_pool=partner_pool, demand=demand,
-        ).validate()
+        self.world = World(**{k: settings.pop(k) for k in WORLD_KEYS if k in settings})
+        levers = settings
         self.policy: Policy = Policy.from_mapping(levers)
         self.effective: Policy = self.policy
         self.scheduled: tuple[ScheduledEvent, ...] = tuple(sorted(events, key=lambda e: e.quarter))
@@ -145,7 +125,7 @@ class PartnerProgramModel(mesa.Model):
 
         n = max(P.MIN_PARTNER_POOL, round(w.partner_pool * s))
         rng = draws("world", 2)
-        ptype = rng.choice(len(P.TYPE_SHARE), size=n, p=P.TYPE_SHARE)
+        ptype = rng.choice(len(P.TYPE_SHARE), size=n, p=type_shares(w.reseller_share))
         sigma = P.TYPE_SIZE_SIGMA[ptype]
         size = P.TYPE_SIZE_MEAN[ptype] * rng.lognormal(-sigma**2 / 2, sigma)
         fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-P.FIT_SIGMA**2 / 2, P.FIT_SIGMA, n), P.FIT_MIN, 1.0)
@@ -207,13 +187,14 @@ class PartnerProgramModel(mesa.Model):
     def region_name(self, region: int) -> str:
         return self.region_labels[region]
 
-    def manager_skill_per_partner(self) -> np.ndarray:
-        """The effective skill of each partner's manager (0 for a partner without one)."""
-        skill = np.zeros(self.partners.n)
+    def manager_effectiveness(self) -> np.ndarray:
+        """The effectiveness of each partner's manager (`PartnerManager.effectiveness`; 0 for
+        a partner without one)."""
+        out = np.zeros(self.partners.n)
         for m in self.managers:
             if m.portfolio:
-                skill[m.portfolio] = m.effective_skill
-        return skill
+                out[m.portfolio] = m.effectiveness
+        return out
 
     def partner_satisfaction(self, i: int) -> float:
         """Partner `i`'s overall satisfaction, for its agent's view (agents do not import

@@ -110,6 +110,11 @@ TYPE_SEGMENT_MIX = np.array([
     [0.90, 0.10, 0.00],   # global SI
 ])
 TYPE_SERVICES_ATTACH = np.array([0.05, 0.35, 0.25, 0.10, 0.50])
+# What a dollar of another vendor's product on the partner's line card earns it (calibration
+# rows E2, E5, D3): a reseller the 20-25% SaaS margin plus a little services; a solution
+# provider with a services-heavy mix about 45% gross margin, an MSP between (28-45%); an ISV
+# earns on its own product, not on resale; a global SI on large services projects.
+TYPE_LINE_CARD_TAKE = np.array([0.27, 0.45, 0.40, 0.25, 0.55])
 TYPE_INITIAL_CAPABILITY = np.array([0.12, 0.18, 0.15, 0.12, 0.25])
 TYPE_ATTENTION_NEED = np.array([1.0, 1.0, 1.0, 1.0, 3.0])
 SIZE_ATTENTION = 0.2   # extra attention per unit of size above SIZE_ATTENTION_FROM
@@ -132,6 +137,7 @@ RHYTHM_AMP_MAX = 0.45
 FIT_SCREEN_NOISE = 0.15
 # Mindshare a fully satisfied partner gives: the share of its business the offer can be (C6).
 MINDSHARE_FLOOR = 0.1
+RESELLER = 0
 GSI = 4
 ISV = 3
 # A global SI acts only where the vendor already has enterprise customers (calibration row L1).
@@ -216,6 +222,13 @@ MANAGER_SKILL_MAX = 0.98
 MANAGER_SALARY = {"professional": 45_000.0, "transfer_portal": 32_000.0}   # per quarter, loaded
 # Quarterly departure probability (calibration row J5: ~67% of channel managers gone within 3 years).
 MANAGER_TURNOVER = {"professional": 0.06, "transfer_portal": 0.20}
+# A manager walks a new partner through its first deal: FIRST_DEAL_ASSIST opportunities a week
+# at full attention and effectiveness, for its first FIRST_DEAL_QUARTERS quarters, scaled by
+# the plan (calibration rows C1, C3, C4: median first deal ~4.7 months; partners with a first
+# deal in 90 days keep producing; structured onboarding 3.4x likelier active at 90 days).
+FIRST_DEAL_ASSIST = 0.3
+FIRST_DEAL_QUARTERS = 3
+FIRST_DEAL_PLAN = {"joint_activity": 1.0, "revenue_target": 0.5}
 COMP_DRIVE = {"individual_high_leverage": 1.1, "team_low_leverage": 0.8}
 COMP_TURNOVER_ADD = {"individual_high_leverage": 0.0, "team_low_leverage": 0.03}
 # Full partner-management training closes this share of the gap to perfect skill (C20).
@@ -331,13 +344,17 @@ NEUTRAL_COMP_RATE = 0.08   # extra commission paid to direct reps on partner dea
 # row M3) and no source weighs one above the other, so they count equally.
 SATISFACTION_ECON_WEIGHT = 0.5
 INCOME_REF = 30_000.0
-# Economic signal: BASE + MARGIN_WEIGHT x (margin - MARGIN_REF) + INCOME_WEIGHT x
-# tanh(income / INCOME_REF) + incentives. MARGIN_REF is the margin a partner is neutral
-# about (below the 20-25% SaaS resellers get, calibration row E2, since partners earn on
-# services too, calibration row E5); below it margins are "too thin".
-ECON_BASE = 0.22
-ECON_MARGIN_WEIGHT = 1.2
-MARGIN_REF = 0.15
+# Economic signal: BASE + PROFIT_WEIGHT x tanh(profit gap / PROFIT_GAP_SCALE) + INCOME_WEIGHT
+# x tanh(income / INCOME_REF) + incentives, where the profit gap is the partner's take per
+# dollar of the vendor's product (margin + services) less its take on the other vendors on
+# its line card (sim.mechanisms.economics; calibration rows E2, E5, D3).
+ECON_BASE = 0.3
+ECON_PROFIT_WEIGHT = 0.3
+PROFIT_GAP_SCALE = 0.15
+# Effort on economics alone: a logistic in the profit gap with this steepness per unit of
+# take: at parity half the fit-justified effort; 5 points better ~73%, 10 points ~88%;
+# 10 points worse ~12% (calibration row E3: thin-margin resellers sign up and do nothing).
+PROFIT_STEEPNESS = 20.0
 ECON_INCOME_WEIGHT = 0.5
 # Partners in their first PROMISE_QUARTERS judge the economics on promise, at least PROMISE_ECON.
 PROMISE_QUARTERS = 2
@@ -469,9 +486,16 @@ FORECAST_ERROR_MAX = 3.0
 # Channel insight raises the offer's fit by up to FIT_GAIN_PER_QUARTER x collaboration a
 # quarter, to at most MAX_FIT_GAIN; insight is full once INSIGHT_PRODUCERS partners produce
 # at scale 1 (more in a bigger world, with the world's size to the INSIGHT_SCALE_EXPONENT).
-# No published figure: chosen so that full collaboration reaches the cap in about three years.
+# No published figure: chosen so that full collaboration with enough producing partners
+# reaches the cap in about five quarters (the issue: it must show within a 12-quarter game).
+# Joint solutions lift partner win rates by up to JOINT_SOLUTION_WIN_LIFT x collaboration once
+# the integrations are built (calibration row H1: partner involvement +12% win rate); joint
+# selling raises an ISV's opportunities by ISV_JOINT_SELLING x collaboration (calibration row
+# H3: +26% ISV sales in a platform's ecosystem).
+JOINT_SOLUTION_WIN_LIFT = 0.2
+ISV_JOINT_SELLING = 0.4
 MAX_FIT_GAIN = 0.15
-FIT_GAIN_PER_QUARTER = 0.012
+FIT_GAIN_PER_QUARTER = 0.03
 INSIGHT_PRODUCERS = 5.0
 INSIGHT_SCALE_EXPONENT = 0.5
 # ISVs gain most from better fit: integrations (calibration row H3: +26% ISV sales).

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from annotated_types import Ge, Le
 from pydantic import Field, ValidationError
 
+from sim import params as P
 from sim.errors import PartnersimError
 from sim.schema import FileModel, explain, number, whole
 
@@ -33,6 +35,10 @@ class WorldSettings(FileModel):
     accounts_per_region: whole(20, 2000) = Field(150, description="Target accounts per region, at scale 1.")
     partner_pool: whole(10, 2000) = Field(140, description="Partner firms that could be recruited, at scale 1.")
     demand: number(0.2, 3.0) = Field(1.0, description="Multiplier on how often accounts start buying.")
+    reseller_share: number(0.0, 0.9) = Field(
+        float(P.TYPE_SHARE[P.RESELLER]),
+        description="Share of resellers in the partner pool (the other types keep their proportions): a "
+                    "reseller-heavy pool lives on margin, a services-heavy one on projects.")
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as a plain dict."""
@@ -56,6 +62,14 @@ class World(WorldSettings):
     def validate(self) -> World:  # type: ignore[override]  # pydantic's deprecated classmethod
         """The settings, already checked when built (kept for `World(...).validate()` callers)."""
         return self
+
+
+def type_shares(reseller_share: float) -> np.ndarray:
+    """The partner pool's mix by type (`sim.agents.PARTNER_TYPES`) for a reseller share: the
+    other types keep their default proportions to each other."""
+    rest = np.delete(P.TYPE_SHARE, P.RESELLER)
+    mix = np.insert(rest / rest.sum() * (1.0 - reseller_share), P.RESELLER, reseller_share)
+    return mix if reseller_share != P.TYPE_SHARE[P.RESELLER] else P.TYPE_SHARE
 
 
 WORLD_KEYS: tuple[str, ...] = tuple(WorldSettings.model_fields)

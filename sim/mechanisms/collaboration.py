@@ -2,8 +2,13 @@
 
 The channel sees customer needs first. When channel, technology-partner and alliance
 teams share that insight, the offer fits partners' customers better (integrations,
-packaging) and technology partners' integrations bring repeat business instead of
-one-off deals. Kept apart, the value in the seams is missed.
+packaging), channel partners sell joint solutions with the technology partners'
+integrations, and those integrations bring repeat business instead of one-off deals.
+Kept apart, the value in the seams is missed.
+
+Evidence: joining a platform's partner ecosystem raises a small ISV's sales by ~26%
+(Ceccagnoli et al. 2012; calibration row H3, section 3.10); partner-involved deals win
+~12% more often (calibration row H1).
 """
 
 from __future__ import annotations
@@ -28,6 +33,24 @@ def channel_insight_to_product(model: PartnerProgramModel) -> None:
     insight = min(1.0, producing / producers_needed)
     gain = P.FIT_GAIN_PER_QUARTER * collab * insight
     model.offer_fit_gain = float(min(P.MAX_FIT_GAIN, model.offer_fit_gain + gain))
+
+
+def joint_solution_lift(model: PartnerProgramModel) -> float:
+    """Win-rate multiplier on partner deals from joint solutions: the integrations built so
+    far (the fit gained from channel insight, as a share of what there is to gain), sold
+    together with the technology partners as far as the teams collaborate (C19; calibration
+    rows H1, H3)."""
+    built = model.offer_fit_gain / P.MAX_FIT_GAIN
+    return 1.0 + P.JOINT_SOLUTION_WIN_LIFT * built * model.effective.cross_org_collaboration
+
+
+def technology_partner_reach(model: PartnerProgramModel) -> np.ndarray:
+    """Multiplier on each partner's opportunities from joint selling with the technology
+    partners: an ISV whose integration the channel and alliance teams take to market finds
+    more buyers (calibration row H3: +26% ISV sales); other partners are unchanged."""
+    out = np.ones(model.partners.n)
+    out[model.partners.ptype == P.ISV] = 1.0 + P.ISV_JOINT_SELLING * model.effective.cross_org_collaboration
+    return out
 
 
 def integration_weight(model: PartnerProgramModel) -> np.ndarray:

@@ -18,9 +18,8 @@ if TYPE_CHECKING:
 
 def manager_capacity(manager: PartnerManager) -> float:
     """Partner-attention units a manager gives per quarter (a normal partner needs 1, a GSI 3):
-    span x skill x comp-plan drive, less while a new hire ramps up (C3, C20)."""
-    pol = manager.model.effective
-    return P.MANAGER_SPAN * manager.effective_skill * P.COMP_DRIVE[pol.partner_team_comp] * manager.ramp
+    span x effectiveness (skill x comp-plan drive), less while a new hire ramps up (C3, C20)."""
+    return P.MANAGER_SPAN * manager.effectiveness * manager.ramp
 
 
 # the "managers" stream's draws, keyed by (completed quarters, seat on the team, what happens)
@@ -79,6 +78,19 @@ def partners_lose_contact(model: PartnerProgramModel, manager: PartnerManager) -
     p = model.partners
     for i in manager.portfolio:
         p.s_soc[i] = max(0.0, p.s_soc[i] - P.MANAGER_LOSS_SOC_HIT)
+
+
+def first_deal_assist(model: PartnerProgramModel) -> np.ndarray:
+    """Opportunities per week a partner manager brings a new partner to walk it through its
+    first deal: a shared lead, a joint call (C20; calibration rows C1, C3, C4: structured
+    onboarding gets partners to a first deal within 90 days, and those who close one early
+    keep producing). It takes the manager's attention and effectiveness; a joint activity
+    plan makes the first deal a milestone both sides work to (C14). It stops at the first
+    win, or after FIRST_DEAL_QUARTERS quarters."""
+    p = model.partners
+    new = (p.first_deal_week < 0) & (p.quarters_enrolled < P.FIRST_DEAL_QUARTERS) & enrolled_mask(p.stage)
+    plan = P.FIRST_DEAL_PLAN[model.effective.partner_plan]
+    return np.where(new, P.FIRST_DEAL_ASSIST * plan * p.attention * model.manager_effectiveness(), 0.0)
 
 
 def attention_need(p: PartnerArrays, idx: np.ndarray) -> np.ndarray:

@@ -12,9 +12,10 @@ from sim import randomness as rnd
 from sim import units
 from sim.agents import ENROLLED, PRODUCTIVE, enrolled_mask
 from sim.mechanisms import coselling, enablement, incentives
-from sim.mechanisms.collaboration import relationship_owner
+from sim.mechanisms.collaboration import joint_solution_lift, relationship_owner, technology_partner_reach
 from sim.mechanisms.conflict import resolve_channel_conflict
 from sim.mechanisms.management import partner_effort_multiplier
+from sim.mechanisms.partner_team import first_deal_assist
 from sim.state import DIRECT, NO_OWNER
 
 if TYPE_CHECKING:
@@ -146,7 +147,8 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarra
 
     Size x mindshare x fit x readiness x demand x the partner's own rhythm: a partner
     sells the offer only as far as it is worth its while (C6), and the vendor's push or
-    bounty adds a burst on top (C16, C17).
+    bounty adds a burst on top (C16, C17). Marketing leads go to last quarter's producers
+    (CT2); a new partner's manager brings it its first deal (`first_deal_assist`, C20).
     """
     p = model.partners
     enrolled = enrolled_mask(p.stage)
@@ -161,10 +163,11 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarra
         reach = np.where(gsi, reach * referenced, reach)
     effort = partner_effort_multiplier(model)
     share = P.MANAGER_SELLING_SHARE
-    managed = 1.0 - share + share * p.attention * model.manager_skill_per_partner()
+    managed = 1.0 - share + share * p.attention * model.manager_effectiveness()
     lam = (
         P.PARTNER_OPP_RATE * partner_reach(p.size) * p.mindshare * model.effective_fit() * managed
         * np.sqrt(ready) * reach * partner_rhythm(model, week) * effort * model.marketing_boost
+        * technology_partner_reach(model)
     )
     # leads the vendor's marketing routes to partners go to last quarter's producers
     rev = np.where(enrolled, p.revenue_prev_q, 0.0)
@@ -172,6 +175,8 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarra
         leads = (P.LEADS_PER_WEEK * model.world.world_scale * (model.marketing_boost - 1.0)
                  / P.MARKETING_BOOST_MAX)
         lam = lam + leads * rev / rev.sum() * p.mindshare
+    # a partner manager walks each new partner through its first deal (C20)
+    lam = lam + first_deal_assist(model) * (ready > 0) * reach
     return np.where(enrolled, lam, 0.0)
 
 
@@ -225,12 +230,12 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int,
 def partner_win_probability(model: PartnerProgramModel, i: np.ndarray, segment: np.ndarray,
                              region: np.ndarray) -> np.ndarray:
     """Win rate of partner-run deals: capability, made repeatable by a playbook (C5),
-    and brand awareness in the region (C4)."""
+    brand awareness in the region (C4) and joint solutions with technology partners (C19)."""
     playbook = model.effective.sales_playbook
     cap = model.partners.capability[i] * (P.PLAYBOOK_WIN_BASE + P.PLAYBOOK_WIN_WEIGHT * playbook)
     awareness = model.market.awareness[region]
     return (P.SEGMENT_WIN[segment] * (P.PARTNER_WIN_BASE + P.PARTNER_WIN_CAPABILITY * cap)
-            * (P.AWARENESS_WIN_BASE + P.AWARENESS_WIN_WEIGHT * awareness))
+            * (P.AWARENESS_WIN_BASE + P.AWARENESS_WIN_WEIGHT * awareness) * joint_solution_lift(model))
 
 
 def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:

@@ -23,6 +23,7 @@ from sim.agents import (
     PRODUCTIVE,
     enrolled_mask,
 )
+from sim.mechanisms.economics import economic_pull, margin_too_thin, profit_gap
 from sim.mechanisms.incentives import incentive_satisfaction
 from sim.mechanisms.sales import release_accounts
 from sim.state import PartnerArrays
@@ -56,14 +57,15 @@ def satisfaction(model: PartnerProgramModel) -> np.ndarray:
 def update_satisfaction(model: PartnerProgramModel) -> None:
     """End-of-quarter update of economic and social satisfaction for enrolled partners.
 
-    Margin and income drive the economic side; support, attention, management style, plans
+    The take against the partner's alternatives (`economics.profit_gap`) and income drive
+    the economic side; support, attention, management style, plans
     and reputation the social side, which takeovers and overload hit directly (C1, C12-C14).
     """
     pol = model.effective
     p = model.partners
     enrolled = enrolled_mask(p.stage)
     econ_signal = (
-        P.ECON_BASE + P.ECON_MARGIN_WEIGHT * (pol.partner_margin - P.MARGIN_REF)
+        P.ECON_BASE + P.ECON_PROFIT_WEIGHT * np.tanh(profit_gap(model) / P.PROFIT_GAP_SCALE)
         + P.ECON_INCOME_WEIGHT * np.tanh(p.income_q / P.INCOME_REF)
         + incentive_satisfaction(model)
     )
@@ -71,7 +73,7 @@ def update_satisfaction(model: PartnerProgramModel) -> None:
     econ_signal = np.where(p.quarters_enrolled < P.PROMISE_QUARTERS, np.maximum(econ_signal, P.PROMISE_ECON),
                            econ_signal)
     econ_signal = np.clip(econ_signal, 0.0, 1.0)
-    skill = model.manager_skill_per_partner()
+    skill = model.manager_effectiveness()
     soc_signal = P.SOC_BASE + P.SOC_ATTENTION * p.attention * skill + P.SOC_SUPPORT * model.support
     style = P.SUPPORT_STYLE_SOC if pol.management_style == "support" else -P.PUSH_STYLE_SOC_HIT
     soc_signal = soc_signal + style
@@ -94,16 +96,19 @@ def update_satisfaction(model: PartnerProgramModel) -> None:
 
 
 def partner_mindshare(model: PartnerProgramModel) -> None:
-    """Move each partner's effort toward what fit and satisfaction justify.
+    """Move each partner's effort toward what fit, satisfaction and economics justify.
 
-    Effort falls fast and recovers slowly (hysteresis: loyalty moves at a glacial pace).
+    The target is the effort the offer's fit justifies, times a logistic in satisfaction,
+    times the economic pull of the vendor's take against the partner's other vendors
+    (`economics.economic_pull`; calibration mechanism note 8). Effort falls fast and
+    recovers slowly (hysteresis: loyalty moves at a glacial pace).
     """
     p = model.partners
     enrolled = enrolled_mask(p.stage)
     s = satisfaction(model)
     target = ((P.MINDSHARE_FLOOR + (1 - P.MINDSHARE_FLOOR) * model.effective_fit())
               / (1.0 + np.exp(-P.MINDSHARE_STEEPNESS * (s - P.MINDSHARE_MIDPOINT))))
-    target = target * (1.0 - model.poach)
+    target = target * economic_pull(model) * (1.0 - model.poach)
     rate = np.where(target > p.mindshare, P.MINDSHARE_UP, P.MINDSHARE_DOWN)
     new = p.mindshare + rate * (target - p.mindshare)
     p.mindshare = np.where(enrolled, np.clip(new, 0.0, 1.0), p.mindshare)
@@ -189,6 +194,13 @@ def _risk_words(model: PartnerProgramModel, i: int, term: str, s: float) -> str:
     return f"pushed to vendor targets for {_quarters(int(p.push_quarters[i]))}"
 
 
+def _thin_words(model: PartnerProgramModel, i: int) -> str:
+    """Why the vendor's economics do not pay partner `i`, in its own terms."""
+    if model.partners.ptype[i] == P.RESELLER:
+        return "margins too thin to be worth selling"
+    return "earns less on your deals than on its other vendors'"
+
+
 def _quarters(n: int) -> str:
     return f"{n} quarter{'s' if n != 1 else ''}"
 
@@ -199,8 +211,8 @@ def _unhappy_about(model: PartnerProgramModel, i: int) -> str:
     if p.s_econ[i] < p.s_soc[i]:
         if p.income_q[i] <= 0:
             return "it earns nothing from the vendor"
-        if model.effective.partner_margin < P.MARGIN_REF:
-            return "margins too thin to be worth selling"
+        if margin_too_thin(model)[i]:
+            return _thin_words(model, i)
         return "it earns too little from the vendor"
     if model.program_cut:
         return "the vendor cut its partner program"
@@ -243,8 +255,8 @@ def churn_reasons(model: PartnerProgramModel, i: int) -> list[str]:
     if p.income_q[i] <= 0 and p.quarters_since_deal[i] >= P.REASON_NO_INCOME_QUARTERS:
         quarters = int(p.quarters_since_deal[i])
         reasons.append((rank["no_income"], f"no income from the vendor for {quarters} quarters"))
-    elif pol.partner_margin < P.MARGIN_REF:
-        reasons.append((rank["thin_margin"], "margins too thin to be worth selling"))
+    elif margin_too_thin(model)[i]:
+        reasons.append((rank["thin_margin"], _thin_words(model, i)))
     if p.attention[i] < P.REASON_LOW_ATTENTION:
         reasons.append((rank["no_support"], "hardly any support from the partner team"))
     if p.overload[i] > P.REASON_OVERLOAD:
