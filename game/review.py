@@ -31,8 +31,8 @@ class Review:
         mistakes: `sim.debrief.diagnose` findings, in the order the model found them.
         won: The scenario's goal is met.
         clauses: The goal's clauses as judged (empty until the judged quarter is played).
-        fix: `sim.debrief.fix_progress`: each lever of the scenario's fix and since when the
-            game follows it.
+        fix: `sim.debrief.fix_progress`: each lever of the scenario's fix (the lesson's levers
+            first, flagged) and since when the game follows it.
     """
 
     player: pd.DataFrame

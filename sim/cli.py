@@ -20,6 +20,7 @@ from typing import Any
 
 from sim import __version__
 from sim.errors import PartnersimError
+from sim.limits import MAX_QUARTERS
 from sim.policy import LEVER_GROUPS, LEVERS, parse_assignment
 
 OUT_FORMATS = (".csv", ".parquet", ".json")
@@ -74,8 +75,8 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(message)
 
 
-def _whole_number(low: int):
-    """An argparse type: a whole number of at least `low`."""
+def _whole_number(low: int, high: int | None = None):
+    """An argparse type: a whole number of at least `low` (and at most `high`)."""
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -83,8 +84,24 @@ def _whole_number(low: int):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"{value} must be at least {low}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{value} is not allowed (allowed: {low} to {high})")
         return value
     return parse
+
+
+def _world_scale(text: str) -> float:
+    """An argparse type: a world scale, in the range the world allows."""
+    from sim.world import World, WorldError
+
+    try:
+        value: Any = float(text)
+    except ValueError:
+        value = text                    # not a number: World says what is allowed
+    try:
+        return float(World(world_scale=value).world_scale)
+    except WorldError as exc:
+        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
 
 
 _positive_int = _whole_number(1)
@@ -113,11 +130,13 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
 
     s = sub.add_parser("scenarios", help="list scenarios, validate a file, or check what they teach",
                        description="List bundled scenarios with their titles; --validate FILE reports every "
-                                   "problem in a scenario file; --check plays each scenario as given and "
-                                   "with its recommended fix over many seeds and prints the win rates.")
+                                   "problem in a scenario file; --check plays each scenario as given, "
+                                   "with its recommended fix and with its lesson's levers alone over many "
+                                   "seeds and prints the win rates.")
     s.add_argument("--validate", metavar="FILE", help="report every problem in a scenario file")
     s.add_argument("--check", nargs="*", metavar="SCENARIO",
-                   help="win rate as given and with the fix, for the named scenarios (default: all bundled)")
+                   help="win rate as given, with the fix and with the lesson alone, for the named scenarios "
+                        "(default: all bundled)")
     s.add_argument("--seeds", type=_positive_int, default=20, help="seeds per scenario for --check (default 20)")
     s.add_argument("--workers", type=_positive_int, default=None,
                    help="processes for --check (default: all cores)")
@@ -157,8 +176,23 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
                    help="skip what each group of decisions was worth (it replays each game once per "
                         "combination of the lever groups that differ from best practice: up to 64 replays)")
 
-    sub.add_parser("levers", help="list every lever with its range and help",
-                   description="Every lever, grouped, with allowed values, default and meaning.")
+    lv = sub.add_parser("levers", help="list every lever with its range and help; --effects: the lever atlas",
+                        description="Every lever, grouped, with allowed values, default and meaning. --effects "
+                                    "prints the lever atlas instead: each lever's effect, one at a time, on partner "
+                                    "revenue, conflicts, partners lost, satisfaction and program cost, from each "
+                                    "start scenario, with 95%% intervals over paired seeds (sim/atlas.py).")
+    lv.add_argument("--effects", action="store_true", help="measure every lever's effect (the lever atlas)")
+    lv.add_argument("--from", dest="starts", nargs="+", metavar="SCENARIO", default=None,
+                    help="start scenario(s) for --effects (default: baseline best_practice)")
+    lv.add_argument("--seeds", type=_whole_number(2), default=None, help="paired seeds 0..N-1 (default 20)")
+    lv.add_argument("--quarters", type=_whole_number(1, MAX_QUARTERS), default=None,
+                    help="quarters per run (default 12, the scenarios' length)")
+    lv.add_argument("--scale", type=_world_scale, default=None,
+                    help="world scale; the program grows with it (default 1)")
+    lv.add_argument("--workers", type=_whole_number(1, 2), default=None,   # 2: sim.attribution.MAX_WORKERS
+                    help="worker processes, 1 or 2 (default 2)")
+    lv.add_argument("--out", help="also write the atlas to FILE.csv, FILE.parquet or FILE.json")
+    lv.add_argument("--markdown", action="store_true", help="print the table as docs/model.md carries it")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of a scenario, sweep spec or saved game",
                         description="Print the JSON Schema of a file kind, so an editor can complete keys and "
@@ -237,12 +271,14 @@ def check_scenarios(names: list[str], seeds: int, workers: int | None) -> int:
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from sim.playtest import check_scenario, check_table
+    from sim.playtest import check_scenario, check_table, plays
     from sim.scenario import list_scenarios, load_scenario
 
     scenarios = [load_scenario(n) for n in names] if names else list_scenarios()
     workers = min(workers or os.cpu_count() or 1, len(scenarios))
-    print(f"playing {len(scenarios)} scenario(s) x {seeds} seeds, as given and with the fix "
+    games = seeds * sum(len(plays(sc)) for sc in scenarios)
+    print(f"playing {len(scenarios)} scenario(s) x {seeds} seeds as given, with the fix and with the "
+          f"lesson's levers alone (a lesson that is the whole fix is not played twice): {games} games "
           f"({workers} process{'es' if workers != 1 else ''})...", file=sys.stderr)
     if workers == 1:
         results = [check_scenario(sc, range(seeds)) for sc in scenarios]
@@ -349,7 +385,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+EFFECTS_OPTIONS = ("starts", "seeds", "quarters", "scale", "workers", "out", "markdown")
+
+
 def cmd_levers(args: argparse.Namespace) -> int:
+    if args.effects:
+        return lever_effects(args)
+    given = [name for name in EFFECTS_OPTIONS if getattr(args, name) not in (None, False)]
+    if given:
+        flag = "--from" if given[0] == "starts" else f"--{given[0]}"
+        raise CliError(f"{flag} is an option of --effects (partnersim levers --effects {flag} ...)")
     for group in LEVER_GROUPS:
         print(f"[{group}]")
         for lever in LEVERS.values():
@@ -362,6 +407,27 @@ def cmd_levers(args: argparse.Namespace) -> int:
                 words = ", ".join(f"{str(v).lower() if isinstance(v, bool) else v} = \"{lever.fmt(v)}\""
                                   for v in lever.choices or (True, False))
                 print(f"      in the game: {words}")
+    return 0
+
+
+def lever_effects(args: argparse.Namespace) -> int:
+    """`partnersim levers --effects`: the lever atlas (`sim.atlas`), printed and optionally written."""
+    from sim import atlas
+    from sim.scenario import load_scenario
+
+    out = _out_path("--out", args.out, OUT_FORMATS)
+    starts = args.starts or list(atlas.DEFAULT_STARTS)
+    for start in starts:                # an unknown start fails now, not after the first runs
+        load_scenario(start)
+    df = atlas.lever_atlas(starts, seeds=args.seeds or atlas.DEFAULT_SEEDS,
+                           quarters=args.quarters or atlas.DEFAULT_QUARTERS, scale=args.scale or 1.0,
+                           workers=args.workers or atlas.MAX_WORKERS)
+    print(atlas.atlas_caption(df) + "\n")
+    print(atlas.atlas_markdown(df) if args.markdown else atlas.atlas_text(df))
+    if out is not None:
+        with user_paths("--out"):
+            write_frame(df, out)
+        print(f"\nwrote {len(df)} rows x {len(df.columns)} columns to {out}")
     return 0
 
 

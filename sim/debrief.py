@@ -74,6 +74,7 @@ class FixStep:
     value: Any
     since: int | None       # followed from this quarter to the last one played (imposed quarters
                             # aside); None: the last quarter played does not follow it
+    lesson: bool = False    # one of the levers the scenario's lesson is about ([fix] lesson)
 
     def text(self) -> str:
         """"Where partners may sell: All", as the panel words it."""
@@ -248,10 +249,14 @@ def _spans(quarters: tuple[int, ...], who: Callable[[int], str]) -> tuple[Span, 
 def fix_progress(model: PartnerProgramModel, scenario: Scenario) -> list[FixStep]:
     """Each lever of the scenario's fix, and since when the player's game has followed it (so
     the debrief says "you did this from Q6" instead of recommending what was already done).
-    A quarter a policy event imposed the lever neither breaks nor makes the run."""
+    A quarter a policy event imposed the lever neither breaks nor makes the run.
+
+    The lesson's levers come first, in the lesson's order (the debrief names them as the
+    lesson of the scenario), then the rest of the fix in the file's order.
+    """
     history = model.policy_history
     out = []
-    for lever, raw in scenario.fix.items():
+    for lever, raw in {**scenario.lesson_fix, **scenario.rest_of_fix}.items():
         value = LEVERS[lever].check(raw)
         imposed = model.imposed_quarters(lever)
         since = None
@@ -261,7 +266,7 @@ def fix_progress(model: PartnerProgramModel, scenario: Scenario) -> list[FixStep
             if history[q - 1][lever] != value:
                 break
             since = q
-        out.append(FixStep(lever, value, since))
+        out.append(FixStep(lever, value, since, lesson=lever in scenario.lesson))
     return out
 
 

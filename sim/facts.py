@@ -1,4 +1,4 @@
-"""Stylized facts SF1-SF11 as paired-seed experiments.
+"""Stylized facts SF1-SF12 as paired-seed experiments.
 
 Each experiment runs the same worlds (same seeds) twice, changing one lever, and
 returns the per-seed measures both arms produced. The tests assert the direction and
@@ -231,6 +231,60 @@ FACTS: dict[str, Fact] = {
          "revenue_total": lambda d, m: _q(d, "revenue_total", 1, 12)},
     ),
 }
+
+
+# SF12's partner pools: world settings (the reseller share of the pool, `sim.world`).
+POOLS: dict[str, dict[str, Any]] = {"reseller_heavy": {"reseller_share": 0.7},
+                                    "services_heavy": {"reseller_share": 0.1}}
+MARGINS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5)
+
+
+def _margin_point(args: tuple[str, float, int, float, int]) -> dict[str, float]:
+    pool, margin, seed, world_scale, quarters = args
+    levers = {**scale_program(GOOD_POLICY, world_scale), "partner_margin": margin}
+    model = PartnerProgramModel(seed=seed, world_scale=world_scale, **POOLS[pool], **levers)
+    model.run_quarters(quarters)
+    net = float(model.quarterly_frame().revenue_partner.sum())
+    return {"pool": pool, "margin": margin, "seed": seed, "vendor_net": net, "partner_gross": net / (1 - margin)}
+
+
+def margin_curve(pool: str, margins: Iterable[float] = MARGINS, seeds: Iterable[int] = range(12),
+                 world_scale: float = 1.0, quarters: int = 12, workers: int = 1) -> pd.DataFrame:
+    """SF12: the vendor's net partner revenue and the partners' gross sales against partner
+    margin, good policies otherwise, on the same worlds (paired seeds) for every margin.
+
+    Args:
+        pool: A key of POOLS (a reseller-heavy or a services-heavy partner pool).
+        margins: Partner margins to run.
+        seeds: Paired seeds.
+        world_scale: World size (the program grows with it, as in every fact).
+        quarters: Quarters per run.
+        workers: Processes (1: in this process).
+
+    Returns:
+        One row per (margin, seed): vendor_net, partner_gross.
+    """
+    jobs = [(pool, float(m), int(s), world_scale, quarters) for m in margins for s in seeds]
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as ex:
+            rows = list(ex.map(_margin_point, jobs, chunksize=4))
+    else:
+        rows = [_margin_point(j) for j in jobs]
+    return pd.DataFrame(rows)
+
+
+def best_margin(curve: pd.DataFrame) -> float:
+    """The margin at which the mean vendor net peaks: the vertex of the parabola through the
+    best grid point and its neighbours (the grid point itself at an end of the grid)."""
+    mean = curve.groupby("margin").vendor_net.mean()
+    x, y = mean.index.to_numpy(), mean.to_numpy()
+    k = int(np.argmax(y))
+    if k == 0 or k == len(x) - 1:
+        return float(x[k])
+    a, b, _ = np.polyfit(x[k - 1:k + 2], y[k - 1:k + 2], 2)
+    return float(-b / (2 * a)) if a < 0 else float(x[k])
 
 
 def run_fact(fact_id: str, seeds: Iterable[int] = range(20), world_scale: float = 1.0) -> FactResult:

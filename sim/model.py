@@ -55,7 +55,7 @@ class PartnerProgramModel(mesa.Model):
             for their quarter begins (quarter 1's when the model is built), shocks at its start.
         **settings: Any world setting (`sim.world.WorldSettings`: world_scale, home_regions,
             new_regions, reps_per_region, accounts_per_region, partner_pool, demand,
-            reseller_share) and any lever in `sim.policy.LEVERS`; missing ones take their defaults.
+            offer_fit, reseller_share) and any lever in `sim.policy.LEVERS`; missing ones take their defaults.
 
     Raises:
         PolicyError: An unknown lever or a bad lever value.
@@ -128,7 +128,8 @@ class PartnerProgramModel(mesa.Model):
         ptype = rng.choice(len(P.TYPE_SHARE), size=n, p=type_shares(w.reseller_share))
         sigma = P.TYPE_SIZE_SIGMA[ptype]
         size = P.TYPE_SIZE_MEAN[ptype] * rng.lognormal(-sigma**2 / 2, sigma)
-        fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-P.FIT_SIGMA**2 / 2, P.FIT_SIGMA, n), P.FIT_MIN, 1.0)
+        fit = np.clip(P.TYPE_FIT[ptype] * rng.lognormal(-P.FIT_SIGMA**2 / 2, P.FIT_SIGMA, n) * w.offer_fit,
+                      P.FIT_MIN, 1.0)
         n_reg = self.market.n_regions
         regions = np.zeros((n, n_reg), dtype=bool)
         primary = rng.integers(n_reg, size=n)
@@ -284,6 +285,7 @@ class PartnerProgramModel(mesa.Model):
             self._start_quarter(week)
         sales.generate_direct_pipeline(self, week)
         sales.generate_partner_pipeline(self, week)
+        sales.generate_first_deal_pipeline(self, week)
         sales.generate_expansion_pipeline(self, week)
         sales.close_deals(self, week)
         if week % WEEKS == WEEKS - 1:

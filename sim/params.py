@@ -122,7 +122,7 @@ SIZE_ATTENTION_FROM = 1.5
 TYPE_SIGN_PROB = np.array([0.75, 0.7, 0.7, 0.7, 0.22])   # calibration rows L1-L3: GSIs take long to sign
 TYPE_ABSORB = np.array([1.0, 1.0, 1.0, 1.0, 0.5])          # a small vendor is a sliver of a GSI
 # Spread of individual fit around the type's fit: most firms are a poor fit, a few a great one.
-FIT_SIGMA = 0.45
+FIT_SIGMA = 0.75
 FIT_MIN = 0.03   # even a poor fit sells the odd deal
 # A firm's regions: one, a second above SECOND_REGION_SIZE, a third above THIRD_REGION_SIZE
 # (a global SI is everywhere). Chosen so that most firms are local and the big ones regional.
@@ -148,7 +148,7 @@ GSI_DEAL_MULT = 2.5
 # deals too small to carry their margin (calibration row E3: resale fails below ~$20k).
 PARTNER_DEAL_MULT = 1.6
 # Partner opportunity rate per week at size 1, full mindshare, fit and capability.
-PARTNER_OPP_RATE = 0.45
+PARTNER_OPP_RATE = 0.42
 # Big firms carry many vendors: a small vendor's share of their effort shrinks with size (C10).
 SIZE_MINDSHARE_DAMPING = 0.35
 # A partner manager's joint planning and lead sharing: share of a partner's selling that
@@ -227,8 +227,10 @@ MANAGER_TURNOVER = {"professional": 0.06, "transfer_portal": 0.20}
 # the plan (calibration rows C1, C3, C4: median first deal ~4.7 months; partners with a first
 # deal in 90 days keep producing; structured onboarding 3.4x likelier active at 90 days).
 FIRST_DEAL_ASSIST = 0.3
-FIRST_DEAL_QUARTERS = 3
+FIRST_DEAL_QUARTERS = 1
 FIRST_DEAL_PLAN = {"joint_activity": 1.0, "revenue_target": 0.5}
+# A first deal is a small land deal (a judgment: no published figure), a share of a normal one.
+FIRST_DEAL_VALUE = 0.3
 COMP_DRIVE = {"individual_high_leverage": 1.1, "team_low_leverage": 0.8}
 COMP_TURNOVER_ADD = {"individual_high_leverage": 0.0, "team_low_leverage": 0.03}
 # Full partner-management training closes this share of the gap to perfect skill (C20).
@@ -348,7 +350,7 @@ INCOME_REF = 30_000.0
 # x tanh(income / INCOME_REF) + incentives, where the profit gap is the partner's take per
 # dollar of the vendor's product (margin + services) less its take on the other vendors on
 # its line card (sim.mechanisms.economics; calibration rows E2, E5, D3).
-ECON_BASE = 0.3
+ECON_BASE = 0.2
 ECON_PROFIT_WEIGHT = 0.3
 PROFIT_GAP_SCALE = 0.15
 # Effort on economics alone: a logistic in the profit gap with this steepness per unit of
@@ -468,7 +470,7 @@ DIRECT_FORECAST_BASE_RATE = 0.45
 DIRECT_FORECAST_VISIBILITY = 0.55
 # A partner's commit: win probability x (OPTIMISM - LEARNING x capability), more under
 # revenue targets (C14), at most COMMIT_MAX (calibration row K1: nearly all misses over).
-COMMIT_OPTIMISM = 1.45
+COMMIT_OPTIMISM = 1.55
 COMMIT_OPTIMISM_LEARNING = 0.45
 REVENUE_TARGET_OPTIMISM = 1.1
 COMMIT_MAX = 0.95
@@ -492,10 +494,10 @@ FORECAST_ERROR_MAX = 3.0
 # the integrations are built (calibration row H1: partner involvement +12% win rate); joint
 # selling raises an ISV's opportunities by ISV_JOINT_SELLING x collaboration (calibration row
 # H3: +26% ISV sales in a platform's ecosystem).
-JOINT_SOLUTION_WIN_LIFT = 0.2
-ISV_JOINT_SELLING = 0.4
-MAX_FIT_GAIN = 0.15
-FIT_GAIN_PER_QUARTER = 0.03
+JOINT_SOLUTION_WIN_LIFT = 0.3
+ISV_JOINT_SELLING = 0.6
+MAX_FIT_GAIN = 0.2
+FIT_GAIN_PER_QUARTER = 0.05
 INSIGHT_PRODUCERS = 5.0
 INSIGHT_SCALE_EXPONENT = 0.5
 # ISVs gain most from better fit: integrations (calibration row H3: +26% ISV sales).

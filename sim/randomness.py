@@ -53,6 +53,7 @@ STREAMS: tuple[str, ...] = (
     "churn",        # partners leaving (D1-D3)
     "recruiting",   # screening noise, approach order, signing, starting capability, launch deals
     "managers",     # partner managers' skill when hired, and turnover (C20)
+    "first_deal",   # first deals a partner manager walks a new partner through (C20)
 )
 
 _MASK = (1 << 64) - 1

@@ -13,9 +13,9 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from sim.errors import PartnersimError
 from sim.events import DEFAULT_BY, SHOCKS, ScheduledEvent
@@ -25,6 +25,7 @@ from sim.policy import LEVERS, Policy, lever_table
 from sim.schema import (
     FLAG,
     FileModel,
+    Keys,
     as_given,
     choice,
     fail,
@@ -97,11 +98,24 @@ class ShockEvent(FileModel):
     duration: whole(1) = Field(1, description="Quarters a demand shock lasts; the other shocks ignore it.")
 
 
+# a lesson names levers; which ones are allowed depends on [fix.levers], so the check is
+# FixTable's validator (it lists them), and editors get every lever name as completion
+LESSON_LEVER = Annotated[text("a lever of [fix.levers], as a string"), Field(json_schema_extra={"enum": list(LEVERS)})]
+
+
 class FixTable(FileModel):
-    """The fix the debrief recommends; `--check` plays it to see whether the scenario teaches."""
+    """The fix the debrief recommends; `--check` plays it to see whether the scenario teaches.
+
+    `lesson` names the levers the scenario's lesson is about: the debrief names them first and
+    `--check` plays them alone too, so a scenario whose lesson cannot win without the rest of
+    the fix (other starting mistakes in the way) shows up as not teaching.
+    """
 
     summary: text(pattern=NONBLANK) = Field(
         description="string: the fix in one or two sentences, shown in the debrief")
+    lesson: list[LESSON_LEVER] = Field(
+        description="list of lever names, a subset of [fix.levers] written before it: the levers the "
+                    "lesson is about; the debrief names them first and --check plays them alone")
     levers: in_given_order(FixLevers) = Field(
         description="table: lever = value, the player's changes (unlocked levers only)")
 
@@ -111,6 +125,22 @@ class FixTable(FileModel):
         if not levers:
             raise fail(((), "{} is not allowed (allowed: table: lever = value, at least one lever)"))
         return levers
+
+    @model_validator(mode="after")
+    def _lesson_in_fix(self) -> FixTable:
+        allowed = f"allowed: a non-empty list of levers of [fix.levers]: {', '.join(self.levers)}"
+        if not self.lesson:
+            raise fail((("lesson",), f"[] is not allowed ({allowed})"))
+        found: list[tuple[Keys, str]] = []
+        for i, name in enumerate(self.lesson):
+            if name not in self.levers:
+                why = "is not in [fix.levers]" if name in LEVERS else "is not a lever"
+                found.append((("lesson", i), f"{name!r} {why} ({allowed})"))
+            elif name in self.lesson[:i]:
+                found.append((("lesson", i), f"{name!r} is named twice (allowed: each lever once)"))
+        if found:
+            raise fail(*found)
+        return self
 
 
 class ScenarioFile(FileModel):
@@ -135,7 +165,7 @@ class ScenarioFile(FileModel):
     events: list[keyed("kind", {"policy": PolicyEvent, "shock": ShockEvent})] = Field(
         [], description="array of tables [[events]]")
     fix: FixTable = optional(  # None when the file has no [fix]
-        "table: the fix the debrief recommends (summary = \"...\" and [fix.levers])")
+        "table: the fix the debrief recommends (summary = \"...\", lesson = [...] and [fix.levers])")
     reference: FLAG = Field(
         False, description="boolean: true if the starting policy is itself the answer (best_practice)")
 
@@ -165,6 +195,7 @@ class ScenarioFile(FileModel):
             seed=self.seed, world=World(**self.world.as_dict()), policy=Policy(**self.policy),
             locked=dict(self.locked), win=dict(self.win), events=tuple(_scheduled(e) for e in self.events),
             fix=dict(self.fix.levers) if self.fix else {}, fix_summary=self.fix.summary if self.fix else "",
+            lesson=tuple(self.fix.lesson) if self.fix else (),
             reference=self.reference, path=path,
         )
 
@@ -204,8 +235,20 @@ class Scenario:
     events: tuple[ScheduledEvent, ...] = ()
     fix: dict[str, Any] = field(default_factory=dict)
     fix_summary: str = ""
+    lesson: tuple[str, ...] = ()        # the fix's levers the lesson is about ([fix] lesson)
     reference: bool = False
     path: str = ""
+
+    @property
+    def lesson_fix(self) -> dict[str, Any]:
+        """The lesson's levers with their fix values, in the lesson's order: what `--check`
+        plays alone and the debrief names first."""
+        return {k: self.fix[k] for k in self.lesson}
+
+    @property
+    def rest_of_fix(self) -> dict[str, Any]:
+        """The fix's levers the lesson does not name, in the fix's order."""
+        return {k: v for k, v in self.fix.items() if k not in self.lesson}
 
     def build_model(self, seed: int | None = None, *, policy_events: bool = True,
                     **overrides: Any) -> PartnerProgramModel:

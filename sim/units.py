@@ -40,9 +40,9 @@ def score(v: float, extra: int = 0) -> str:
     return f"{float(v):.{2 + extra}f}"
 
 
-def ratio(v: float) -> str:
-    """A signed relative error: +25%, -4%."""
-    return f"{float(v):+.0%}"
+def ratio(v: float, extra: int = 0) -> str:
+    """A signed relative change or error: +25%, -4% (`extra` decimals: +12.3%)."""
+    return f"{float(v):+.{extra}%}"
 
 
 def fmt(unit: str, v: Any, digits: int | None = None, extra: int = 0) -> str:
@@ -58,7 +58,7 @@ def fmt(unit: str, v: Any, digits: int | None = None, extra: int = 0) -> str:
     if unit == "quarters":
         return f"{int(v)}"
     if unit == "ratio":
-        return ratio(v)
+        return ratio(v, extra)
     if unit == "score":
         return score(v, extra)
     return str(v)
@@ -95,12 +95,13 @@ def fmt_judged(unit: str, value: float, target: float, holds: Callable[[float, f
     return fmt(unit, value, extra=extra), short
 
 
-def fmt_change(unit: str, d: float) -> str:
-    """A change between two values of `unit`: +$120k, -3.2 pts, +4, +0.05."""
+def fmt_change(unit: str, d: float, extra: int = 0) -> str:
+    """A change between two values of `unit`: +$120k, -3.2 pts, +4, +0.05 (`extra` decimals
+    more, for a mean change over seeds: +3.5, +0.052)."""
     if unit == "money":
-        return ("+" if d >= 0 else "-") + money(abs(d))
+        return ("+" if d >= 0 else "-") + money(abs(d), extra)
     if unit in ("share", "ratio"):
-        return f"{d * 100:+.1f} pts"
+        return f"{d * 100:+.{1 + extra}f} pts"
     if unit in ("count", "quarters"):
-        return f"{d:+,.0f}"
-    return f"{d:+.2f}"
+        return f"{d:+,.{extra}f}"
+    return f"{d:+.{2 + extra}f}"

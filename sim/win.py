@@ -66,7 +66,9 @@ class WinCondition:
 
     def show(self, value: Any) -> str:
         """`value` in the clause's unit (`sim.units`); a yes/no clause shows its flag as is."""
-        return str(value) if self.kind == "bool" else units.fmt(self.unit, value)
+        if self.kind == "bool":
+            return units.count(value) if isinstance(value, (int, float)) else str(value)
+        return units.fmt(self.unit, value)
 
     def judged(self, value: float, target: Any) -> tuple[str, str]:
         """(value, target) as a clause line shows them: with enough digits that a missed goal

@@ -35,6 +35,9 @@ class WorldSettings(FileModel):
     accounts_per_region: whole(20, 2000) = Field(150, description="Target accounts per region, at scale 1.")
     partner_pool: whole(10, 2000) = Field(140, description="Partner firms that could be recruited, at scale 1.")
     demand: number(0.2, 3.0) = Field(1.0, description="Multiplier on how often accounts start buying.")
+    offer_fit: number(0.3, 1.5) = Field(
+        1.0, description="How well the offer fits partners' customers at launch (multiplies each partner's fit; "
+                         "channel insight raises it as the teams collaborate, C19).")
     reseller_share: number(0.0, 0.9) = Field(
         float(P.TYPE_SHARE[P.RESELLER]),
         description="Share of resellers in the partner pool (the other types keep their proportions): a "

@@ -227,3 +227,31 @@ def test_debrief_screen_separates_chosen_from_imposed(app: GameApp) -> None:
     notes = boxes["#notes"].html_text
     assert "You made the fix this scenario recommends" in notes and "from Q1" in notes
     assert "The fix this scenario recommends:" not in notes
+
+
+def test_debrief_names_the_lesson_first(app: GameApp) -> None:
+    """The debrief's fix names the scenario's lesson levers first, with the values the fix
+    sets (as the panel words them), then the rest of the fix; a lever the player already
+    follows is named with the quarter it was set from."""
+    sc = load_scenario("impatient_board")
+    assert sc.rest_of_fix, "a scenario whose lesson is part of its fix"
+    s = GameSession(sc, 0)
+    first = sc.lesson[0]
+    s.set_lever(first, sc.fix[first])
+    s.play_quarter()
+    s.play_quarter()
+    app.session = s
+    app.go("debrief")
+    steps = app.screen.review.fix
+    assert [st.lever for st in steps] == [*sc.lesson, *sc.rest_of_fix]
+    assert [st.lesson for st in steps] == [lv in sc.lesson for lv in [*sc.lesson, *sc.rest_of_fix]]
+    notes = next(el for el in app.screen.elements
+                 if getattr(el, "most_specific_combined_id", "").endswith("#notes")).html_text
+    lesson_at, rest_at = notes.index("The lesson of this scenario:"), notes.index("The rest of the fix:")
+    assert lesson_at < rest_at < notes.index("The fix this scenario recommends:")
+    for lever in sc.lesson:
+        named = html.escape(f"{LEVERS[lever].label}: {LEVERS[lever].fmt(LEVERS[lever].check(sc.fix[lever]))}")
+        assert lesson_at < notes.index(named) < rest_at, named
+    for lever in sc.rest_of_fix:
+        assert rest_at < notes.index(html.escape(LEVERS[lever].label)), lever
+    assert ", you did this from Q1" in notes

@@ -1,22 +1,27 @@
 """The scenario library teaches what it claims.
 
 For every bundled scenario, over 20 seeds: played as given it misses its win condition in
-most seeds, and played with the fix its debrief recommends it meets it in most (the
-reference scenario, best_practice, must meet it as given). Each scenario is also a
-complete piece of teaching material: a briefing, locked levers with reasons, scheduled
-events, a numeric win condition, debrief notes and a fix.
+most seeds, played with the fix its debrief recommends it meets it in most, and so it does
+with the lesson's levers alone (`[fix] lesson`); the reference scenario, best_practice, must
+meet it as given. Each scenario is also a complete piece of teaching material: a briefing,
+locked levers with reasons, scheduled events, a numeric win condition, debrief notes, a fix
+and the levers its lesson is about.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from sim.playtest import check_scenario, play
-from sim.scenario import WIN_CONDITIONS, list_scenarios, load_scenario
+from sim import playtest
+from sim.playtest import check_scenario, play, plays
+from sim.scenario import WIN_CONDITIONS, Scenario, list_scenarios, load_scenario
 
 LIBRARY = (
     "baseline", "best_practice", "protectionist_geography", "competing_comp_plans", "thin_enablement",
@@ -52,6 +57,7 @@ def test_scenario_is_complete_teaching_material(name: str) -> None:
     else:
         assert sc.fix and sc.fix_summary.strip()
         assert not set(sc.fix) & set(sc.locked)
+        assert sc.lesson and set(sc.lesson) <= set(sc.fix), "[fix] lesson: the levers the lesson is about"
     if name in LESSONS:
         assert sc.locked and all(why.strip() for why in sc.locked.values())
         assert sc.events and all(e.message.strip() for e in sc.events)
@@ -66,6 +72,42 @@ def test_scenario_teaches_its_lesson(name: str) -> None:
     else:
         assert result.rate_as_given < 0.5, f"{name}: as given wins {result.rate_as_given:.0%} of seeds"
         assert result.rate_with_fix > 0.5, f"{name}: the fix wins only {result.rate_with_fix:.0%} of seeds"
+        assert result.rate_with_lesson > 0.5, (f"{name}: the lesson's levers alone ({', '.join(load_scenario(name).lesson)}) "
+                                               f"win only {result.rate_with_lesson:.0%} of seeds")
+
+
+def test_check_plays_each_game_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As given, fix and lesson in one call; a lesson that is the whole fix is not played again."""
+    calls: list[str] = []
+
+    def counted(kind: str, player: Callable[[Scenario, int], pd.DataFrame]) -> Callable[[Scenario, int], pd.DataFrame]:
+        def counting(sc: Scenario, seed: int) -> pd.DataFrame:
+            calls.append(kind)
+            return player(sc, seed)
+        return counting
+
+    for kind, player in list(playtest._PLAYERS.items()):
+        monkeypatch.setitem(playtest._PLAYERS, kind, counted(kind, player))
+    whole = dataclasses.replace(load_scenario("push_not_support"), quarters=1)
+    assert set(whole.lesson) == set(whole.fix) and plays(whole) == ["given", "fix"]
+    result = check_scenario(whole, range(2))
+    assert sorted(calls) == ["fix", "fix", "given", "given"] and result.won_with_lesson == result.won_with_fix
+    calls.clear()
+    part = dataclasses.replace(load_scenario("impatient_board"), quarters=1)
+    assert set(part.lesson) < set(part.fix)
+    check_scenario(part, range(1))
+    assert sorted(calls) == ["fix", "given", "lesson"]
+
+
+def test_lesson_is_played_alone() -> None:
+    """The lesson play holds the lesson's levers and leaves the rest of the fix as the scenario starts."""
+    sc = dataclasses.replace(load_scenario("impatient_board"), quarters=2)
+    assert sc.rest_of_fix
+    held = play(sc, 0, levers=sc.lesson_fix).policy_history
+    for lever, value in sc.lesson_fix.items():
+        assert all(q[lever] == value for q in held), lever
+    for lever in sc.rest_of_fix:
+        assert all(q[lever] == getattr(sc.policy, lever) for q in held), lever
 
 
 def test_fix_is_played_back_after_pressure() -> None:
@@ -83,7 +125,7 @@ def test_cli_check_prints_the_table() -> None:
     res = subprocess.run([sys.executable, "-m", "sim", "scenarios", "--check", "thin_enablement",
                           "--seeds", "4", "--workers", "1"], capture_output=True, text=True, timeout=300)
     header = res.stdout.splitlines()[0].split()
-    assert header == ["scenario", "seeds", "as", "given", "with", "fix", "teaches"], res.stdout
+    assert header == ["scenario", "seeds", "as", "given", "with", "fix", "lesson", "only", "teaches"], res.stdout
     row = res.stdout.splitlines()[1].split()
     assert row[0] == "thin_enablement" and row[1] == "4"
     assert res.returncode in (0, 1)

@@ -15,6 +15,7 @@ from sim.limits import MAX_QUARTERS
 from sim.policy import LEVERS, Policy, PolicyError, lever_table
 from sim.scenario import (
     EVENT_KEYS,
+    FIX_KEYS,
     TOP_KEYS,
     ScenarioFile,
     load_scenario,
@@ -50,6 +51,7 @@ shock = "competitor_poach"
 size = 0.3
 [fix]
 summary = "Enable partners."
+lesson = ["enablement"]
 [fix.levers]
 enablement = 1
 '''
@@ -68,6 +70,7 @@ def test_loaded_values_keep_their_lever_types(tmp_path: Path) -> None:
     assert sc.policy.enablement == 0.0 and type(sc.policy.enablement) is float      # TOML 0 for a number
     assert sc.policy.partner_team_size == 4 and type(sc.policy.partner_team_size) is int
     assert sc.fix == {"enablement": 1.0} and type(sc.fix["enablement"]) is float
+    assert sc.lesson == ("enablement",) and sc.lesson_fix == {"enablement": 1.0} and sc.rest_of_fix == {}
     assert sc.events[0].changes == (("enablement", 1),)                              # events: as written
     assert sc.events[1].size == 0.3 and sc.events[1].duration == 1
     assert sc.world == World() and sc.win == {"at_quarter": 8, "min_partner_share": 0.1}
@@ -95,6 +98,18 @@ def test_loaded_values_keep_their_lever_types(tmp_path: Path) -> None:
     (("at_quarter = 8", "at_quarter = 13"), "'win.at_quarter': 13 is after the game ends (allowed: 1 to quarters = 12)"),
     (("[fix.levers]\n", "[fix.levers]\ndirect_comp = \"neutral\"\n"),
      "'fix.levers.direct_comp': is locked in this scenario (allowed: levers the player may change)"),
+    (('lesson = ["enablement"]\n', ""), "'fix.lesson': missing (required: " + FIX_KEYS["lesson"] + ")"),
+    (('lesson = ["enablement"]', "lesson = []"),
+     "'fix.lesson': [] is not allowed (allowed: a non-empty list of levers of [fix.levers]: enablement)"),
+    (('lesson = ["enablement"]', 'lesson = ["sales_playbook"]'),
+     "'fix.lesson[1]': 'sales_playbook' is not in [fix.levers] (allowed: a non-empty list of levers of "
+     "[fix.levers]: enablement)"),
+    (('lesson = ["enablement"]', 'lesson = ["enablement", "enablemnt"]'),
+     "'fix.lesson[2]': 'enablemnt' is not a lever (allowed: a non-empty list of levers of [fix.levers]: enablement)"),
+    (('lesson = ["enablement"]', 'lesson = ["enablement", "enablement"]'),
+     "'fix.lesson[2]': 'enablement' is named twice (allowed: each lever once)"),
+    (('lesson = ["enablement"]', "lesson = [1]"),
+     "'fix.lesson[1]': 1 is not allowed (allowed: a lever of [fix.levers], as a string)"),
     (('direct_comp = "Signed for the year"', 'direct_comp = " "'),
      "'locked.direct_comp': ' ' is not allowed (allowed: a non-empty string: the reason shown to the player)"),
     (("min_partner_share = 0.1", "max_conflicts = 2000000"),
@@ -178,6 +193,9 @@ def test_scenario_schema_has_the_help_and_validates_files(capsys: pytest.Capture
     schema = json.loads(capsys.readouterr().out)
     assert {k: p["description"] for k, p in schema["properties"].items()} == TOP_KEYS
     assert set(EVENT_KEYS) == {k for d in ("PolicyEvent", "ShockEvent") for k in schema["$defs"][d]["properties"]}
+    fix = schema["$defs"]["FixTable"]
+    assert {k: p["description"] for k, p in fix["properties"].items()} == FIX_KEYS and "lesson" in fix["required"]
+    assert fix["properties"]["lesson"]["items"]["enum"] == list(LEVERS)
     assert json_schema(ScenarioFile) == schema
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(schema)

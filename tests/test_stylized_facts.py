@@ -1,4 +1,4 @@
-"""SF1-SF11: each stylized fact as a paired-seed comparison (20 seeds, one lever changed),
+"""SF1-SF12: each stylized fact as a paired-seed comparison (20 seeds, one lever changed),
 with a stated minimum effect on the mean, at world_scale 1 and 2.
 
 The experiments live in `sim.facts`; these tests only state the minimum effects.
@@ -9,9 +9,10 @@ except for SF7 whose pilot sizes are absolute.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim.facts import FactResult, run_fact
+from sim.facts import POOLS, FactResult, margin_curve, run_fact
 
 SEEDS = range(20)
 SCALES = [1.0, 2.0]
@@ -121,3 +122,31 @@ def test_sf11_direct_takeover(scale: float) -> None:
     r = _r("SF11", scale)
     assert r.mean("revenue_direct_q4_7", "b") >= 1.03 * r.mean("revenue_direct_q4_7", "a")
     assert r.mean("revenue_total", "b") <= 0.93 * r.mean("revenue_total", "a")
+
+
+SF12_MARGINS = (0.1, 0.2, 0.3, 0.5)
+SF12_SEEDS = range(8)
+
+
+@pytest.fixture(scope="module", params=SCALES, ids=lambda s: f"scale{s:g}")
+def sf12(request) -> dict[str, pd.DataFrame]:
+    """Vendor net partner revenue by (margin, seed) for a reseller-heavy and a services-heavy pool."""
+    return {pool: margin_curve(pool, SF12_MARGINS, SF12_SEEDS, world_scale=request.param, workers=2)
+                  .pivot(index="seed", columns="margin", values="vendor_net")
+            for pool in POOLS}
+
+
+def test_sf12_partners_must_earn_to_sell(sf12: dict[str, pd.DataFrame]) -> None:
+    """SF12: the vendor's net partner revenue is hump-shaped in the partner margin, peaking
+    inside the published 20-40% band for a reseller-heavy pool (calibration rows E1-E3),
+    and a services-heavy pool needs less margin (calibration row E5)."""
+    net = sf12["reseller_heavy"]
+    mean = net.mean()
+    assert mean[0.3] >= 1.3 * mean[0.1]             # thin margins: partners sell someone else's product
+    assert mean[0.3] >= 1.1 * mean[0.5]             # generous margins give away what they would sell anyway
+    assert (net[0.3] > net[0.1]).mean() >= 0.9 and (net[0.3] > net[0.5]).mean() >= 0.75   # seed by seed
+    services = sf12["services_heavy"]
+    # from 20% to 30%, the reseller pool gains more than the services pool: its best margin is higher
+    gain = (net[0.3] / net[0.2] - 1).mean()
+    gain_services = (services[0.3] / services[0.2] - 1).mean()
+    assert gain >= gain_services + 0.04

@@ -108,21 +108,29 @@ class DebriefScreen(Screen):
                                        object_id=ObjectID(class_id="@small", object_id="#status")))
 
     def fix_html(self) -> str:
-        """The scenario's fix, never recommending what the player already did: the levers the
-        game already follows are named with the quarter they were set from."""
+        """The lesson of the scenario first (its levers with the values the fix sets), then the
+        rest of the fix, then the fix in words, never recommending what the player already did:
+        a lever the game already follows is named with the quarter it was set from."""
         summary = html.escape(" ".join(self.session.scenario.fix_summary.split()))
         if not summary:
             return ""
-        steps = self.review.fix
-        done = [f"{html.escape(st.text())} from Q{st.since}" for st in steps if st.since]
-        todo = [html.escape(st.text()) for st in steps if not st.since]
-        if steps and not todo:
-            return (f"<font color='#56B4E9'><b>You made the fix this scenario recommends</b></font> "
-                    f"({'; '.join(done)}): {summary}<br><br>")
-        text = f"<font color='#56B4E9'><b>The fix this scenario recommends:</b></font> {summary}"
-        if done:
-            text += f" You already did part of it ({'; '.join(done)}); still to do: {'; '.join(todo)}."
-        return text + "<br><br>"
+        steps = self.review.fix       # sim.debrief.fix_progress: the lesson's levers first
+
+        def listed(group: list) -> str:
+            return "; ".join(html.escape(st.text()) + (f", you did this from Q{st.since}" if st.since else "")
+                             for st in group)
+
+        lesson = [st for st in steps if st.lesson]
+        rest = [st for st in steps if not st.lesson]
+        lines = []
+        if lesson:
+            lines.append(f"<font color='#56B4E9'><b>The lesson of this scenario:</b></font> {listed(lesson)}.")
+        if rest:
+            lines.append(f"{'The rest of the fix' if lesson else 'The fix'}: {listed(rest)}.")
+        done = bool(steps) and all(st.since for st in steps)
+        head = "You made the fix this scenario recommends" if done else "The fix this scenario recommends"
+        lines.append(f"<font color='#56B4E9'><b>{head}:</b></font> {summary}")
+        return "<br>".join(lines) + "<br><br>"
 
     def goal_html(self) -> str:
         """The goal, clause by clause: met or missed, with what this game reached."""

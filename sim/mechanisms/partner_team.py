@@ -80,19 +80,6 @@ def partners_lose_contact(model: PartnerProgramModel, manager: PartnerManager) -
         p.s_soc[i] = max(0.0, p.s_soc[i] - P.MANAGER_LOSS_SOC_HIT)
 
 
-def first_deal_assist(model: PartnerProgramModel) -> np.ndarray:
-    """Opportunities per week a partner manager brings a new partner to walk it through its
-    first deal: a shared lead, a joint call (C20; calibration rows C1, C3, C4: structured
-    onboarding gets partners to a first deal within 90 days, and those who close one early
-    keep producing). It takes the manager's attention and effectiveness; a joint activity
-    plan makes the first deal a milestone both sides work to (C14). It stops at the first
-    win, or after FIRST_DEAL_QUARTERS quarters."""
-    p = model.partners
-    new = (p.first_deal_week < 0) & (p.quarters_enrolled < P.FIRST_DEAL_QUARTERS) & enrolled_mask(p.stage)
-    plan = P.FIRST_DEAL_PLAN[model.effective.partner_plan]
-    return np.where(new, P.FIRST_DEAL_ASSIST * plan * p.attention * model.manager_effectiveness(), 0.0)
-
-
 def attention_need(p: PartnerArrays, idx: np.ndarray) -> np.ndarray:
     """Manager attention a partner needs: big firms have many people to reach, so they
     take more of a manager's time per dollar they bring a small vendor (C10)."""

@@ -15,7 +15,6 @@ from sim.mechanisms import coselling, enablement, incentives
 from sim.mechanisms.collaboration import joint_solution_lift, relationship_owner, technology_partner_reach
 from sim.mechanisms.conflict import resolve_channel_conflict
 from sim.mechanisms.management import partner_effort_multiplier
-from sim.mechanisms.partner_team import first_deal_assist
 from sim.state import DIRECT, NO_OWNER
 
 if TYPE_CHECKING:
@@ -142,25 +141,32 @@ def partner_reach(size: np.ndarray) -> np.ndarray:
     return size / (1.0 + P.SIZE_MINDSHARE_DAMPING * size) * (1.0 + P.SIZE_MINDSHARE_DAMPING)
 
 
+def market_reach(model: PartnerProgramModel) -> np.ndarray:
+    """The demand each partner can reach: buying demand in the regions it covers where it may
+    sell (C4), and for a global SI only once the vendor has enterprise references with
+    partners (calibration row L1: nothing happens without a client)."""
+    p = model.partners
+    access = p.regions & model.allowed_regions[None, :]
+    reach = (access * region_demand(model)[None, :]).sum(axis=1) / np.maximum(p.regions.sum(axis=1), 1)
+    gsi = p.ptype == P.GSI
+    if gsi.any():
+        referenced = min(1.0, model.partner_references / P.GSI_REFERENCES_NEEDED) ** P.GSI_REFERENCE_EXPONENT
+        reach = np.where(gsi, reach * referenced, reach)
+    return reach
+
+
 def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarray:
     """Opportunities per week each partner opens for the vendor.
 
     Size x mindshare x fit x readiness x demand x the partner's own rhythm: a partner
     sells the offer only as far as it is worth its while (C6), and the vendor's push or
     bounty adds a burst on top (C16, C17). Marketing leads go to last quarter's producers
-    (CT2); a new partner's manager brings it its first deal (`first_deal_assist`, C20).
+    (CT2).
     """
     p = model.partners
     enrolled = enrolled_mask(p.stage)
     ready = np.clip((p.capability - P.CAPABILITY_TO_SELL) / (1 - P.CAPABILITY_TO_SELL), 0, 1)
-    demand = region_demand(model)
-    access = p.regions & model.allowed_regions[None, :]
-    reach = (access * demand[None, :]).sum(axis=1) / np.maximum(p.regions.sum(axis=1), 1)
-    gsi = p.ptype == P.GSI
-    if gsi.any():
-        refs = model.partner_references
-        referenced = min(1.0, refs / P.GSI_REFERENCES_NEEDED) ** P.GSI_REFERENCE_EXPONENT
-        reach = np.where(gsi, reach * referenced, reach)
+    reach = market_reach(model)
     effort = partner_effort_multiplier(model)
     share = P.MANAGER_SELLING_SHARE
     managed = 1.0 - share + share * p.attention * model.manager_effectiveness()
@@ -175,25 +181,58 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarra
         leads = (P.LEADS_PER_WEEK * model.world.world_scale * (model.marketing_boost - 1.0)
                  / P.MARKETING_BOOST_MAX)
         lam = lam + leads * rev / rev.sum() * p.mindshare
-    # a partner manager walks each new partner through its first deal (C20)
-    lam = lam + first_deal_assist(model) * (ready > 0) * reach
     return np.where(enrolled, lam, 0.0)
 
 
-def generate_partner_pipeline(model: PartnerProgramModel, week: int,
-                              counts: np.ndarray | None = None, stream: str = "partner") -> None:
+def first_deal_assist(model: PartnerProgramModel) -> np.ndarray:
+    """Opportunities per week a partner manager brings a new partner to walk it through its
+    first deal: a shared lead, a joint call (C20; calibration rows C1, C3, C4: structured
+    onboarding gets partners to a first deal within 90 days, and those who close one early
+    keep producing). It takes the manager's attention and effectiveness; a joint activity
+    plan makes the first deal a milestone both sides work to (C14). The deal is found where the
+    partner has customers the offer fits, so partners with more fit and reach get there first
+    and the skew of partner revenue (CT2) stays. It stops at the first win, or after
+    FIRST_DEAL_QUARTERS quarters."""
+    p = model.partners
+    new = (p.first_deal_week < 0) & (p.quarters_enrolled < P.FIRST_DEAL_QUARTERS) & enrolled_mask(p.stage)
+    plan = P.FIRST_DEAL_PLAN[model.effective.partner_plan]
+    # a first deal is found where the partner has customers the offer fits (fit x the firm's reach)
+    prospects = model.effective_fit() * partner_reach(p.size)
+    return np.where(new, P.FIRST_DEAL_ASSIST * plan * prospects * p.attention * model.manager_effectiveness(), 0.0)
+
+
+def generate_first_deal_pipeline(model: PartnerProgramModel, week: int) -> None:
+    """Partner managers walk new partners through a first deal: a small land deal, run
+    jointly, so it needs the partner able to run a sales cycle at all, not yet skilled (C20;
+    calibration rows C1, C3, C4). Rate from `partner_team.first_deal_assist`."""
+    p = model.partners
+    lam = first_deal_assist(model)
+    if not lam.any():
+        return
+    ready = p.capability >= P.CAPABILITY_TO_SELL
+    generate_partner_pipeline(model, week, stream="first_deal", lam=lam * ready * market_reach(model),
+                              value_scale=P.FIRST_DEAL_VALUE)
+
+
+def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.ndarray | None = None,
+                              stream: str = "partner", lam: np.ndarray | None = None,
+                              value_scale: float = 1.0) -> None:
     """Partner firms open opportunities; those on direct territory may meet a rep (C2).
 
     Args:
         model: The model.
         week: Current week.
-        counts: Opportunities per partner; drawn from `partner_opportunity_rate` if None.
+        counts: Opportunities per partner, when already decided.
         stream: The random stream the opportunities are keyed in ("launch" for the deals new
-            partners bring when they sign).
+            partners bring when they sign, "first_deal" for those their managers bring them).
+        lam: Expected opportunities per partner, if `counts` is None (default
+            `partner_opportunity_rate`).
+        value_scale: Multiplier on the deals' value (a first deal is a small one).
     """
     p = model.partners
     if counts is None:
-        opened = open_opportunities(model, stream, week, lam=partner_opportunity_rate(model, week))
+        rate = partner_opportunity_rate(model, week) if lam is None else lam
+        opened = open_opportunities(model, stream, week, lam=rate)
     else:
         opened = open_opportunities(model, stream, week, counts=counts)
     if opened is None:
@@ -206,7 +245,7 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int,
     segment = _draw_segments(P.TYPE_SEGMENT_MIX[p.ptype[who]], u[:, U_SEGMENT])
     account = model.market.draw_accounts(u[:, U_ACCOUNT], region, segment)
     solution = np.where(p.ptype[who] == P.GSI, P.GSI_DEAL_MULT, P.PARTNER_DEAL_MULT)
-    value = _deal_value(segment, u) * solution
+    value = _deal_value(segment, u) * solution * value_scale
     p_win = partner_win_probability(model, who, segment, region)
     bounty = np.zeros(n, dtype=bool)
     if model.effective.incentive == "referral_bounty":
