@@ -49,6 +49,9 @@ class ClaimEffect:
         direction: +1 if the outcome rises from `mistake` to `good`, -1 if it falls.
         start: The scenario both values are played from (every other lever as it sets them).
         why: The claim's words for this effect, in short.
+        seeds_factor: Play this row on this many times the seeds the other rows get: an
+            outcome with a heavy-tailed spread between worlds (a global SI's luck, a quarter's
+            forecast error) needs more worlds to tell its sign, not a weaker claim.
     """
 
     claim: str
@@ -59,6 +62,7 @@ class ClaimEffect:
     direction: int
     why: str
     start: str = BEST
+    seeds_factor: int = 1
 
     @property
     def key(self) -> str:
@@ -112,7 +116,7 @@ CLAIM_EFFECTS: tuple[ClaimEffect, ...] = (
        "partners who earn nothing on the offer leave"),
     # C10 going straight to the biggest; C11 blaming the partners (type-by-offer fit) (SF8)
     _E("C10", "recruiting_focus", "biggest_first", "fit_screened", "partner_revenue", UP,
-       "global names give a small vendor little mindshare for a lot of partner-team effort"),
+       "global names give a small vendor little mindshare for a lot of partner-team effort", seeds_factor=2),
     _E("C11", "recruiting_focus", "opportunistic", "fit_screened", "partner_revenue", UP,
        "results follow from picking partner types that fit the offer"),
     # C12 support, don't manage; C16 all push, no support (SF9)
@@ -128,7 +132,7 @@ CLAIM_EFFECTS: tuple[ClaimEffect, ...] = (
        "activity plans surface problems early; revenue targets breed a sense of failure"),
     # C15 forecasting through partners; C18 partner business rhythm (SF10)
     _E("C15/C18", "forecast_method", "partner_commit", "rhythm_aware", "forecast_error_partner", DOWN,
-       "forecasting from partners' rhythm and track record shrinks the error of their commits"),
+       "forecasting from partners' rhythm and track record shrinks the error of their commits", seeds_factor=3),
     # C17 blunt incentives: aligned beats a bounty at the same budget (SF4)
     _E("C17", "incentive", "referral_bounty", "aligned", "partner_revenue", UP,
        "a bounty buys attention, not lasting behaviour; aligned incentives do"),
@@ -203,11 +207,15 @@ def measure_claims(rows: Sequence[ClaimEffect] = CLAIM_EFFECTS, seeds: int = 8, 
     """
     arms = {r: ((r.start, arm(r.start, **{r.lever: r.mistake})), (r.start, arm(r.start, **{r.lever: r.good})))
             for r in rows}
-    frames = run_arms([a for pair in arms.values() for a in pair], seeds, quarters, scale, workers, progress)
+    frames: dict[int, dict] = {}
+    for factor in sorted({r.seeds_factor for r in rows}):
+        group = [a for r, pair in arms.items() if r.seeds_factor == factor for a in pair]
+        frames[factor] = run_arms(group, seeds * factor, quarters, scale, workers, progress)
     out = []
     for r, (bad, good) in arms.items():
         o = OUTCOMES[r.outcome]
-        e = paired_effect(frames[bad][r.outcome], frames[good][r.outcome], o.relative)
+        runs = frames[r.seeds_factor]
+        e = paired_effect(runs[bad][r.outcome], runs[good][r.outcome], o.relative)
         out.append({"key": r.key, "claim": r.claim, "lever": r.lever, "outcome": r.outcome,
                     "direction": r.direction, "mean": e.mean, "low": e.low, "high": e.high, "n": e.n,
                     "relative": e.relative, "holds": e.sign == r.direction, "text": _effect_text(r, e)})

@@ -158,6 +158,11 @@ RULES: tuple[_Rule, ...] = (
           "A bounty buys attention for a quarter or two, then fades; incentives tied to the "
           "partner's own goals last.",
           lambda d: f"{units.money(_sum(d, 'incentive_spend'))} spent on incentives"),
+    _Rule("C6", "Margins too thin to be worth selling", ("partner_margin",),
+          lambda p: p["partner_margin"] < 0.15,
+          "Partners sell the vendor whose deals pay them: below what the other vendors on their "
+          "line card pay, partners sign up and sell someone else's product.",
+          lambda d: f"partner mindshare {units.share(d['partner_mindshare_mean'].iloc[-1])}"),
     _Rule("C10", "Courting the biggest names first", ("recruiting_focus",),
           lambda p: p["recruiting_focus"] == "biggest_first",
           "Global integrators take long to sign, give a small vendor a sliver of attention and "
@@ -193,6 +198,11 @@ RULES: tuple[_Rule, ...] = (
           "Managers hired without a profile for the job lack partnering skills and leave soon, "
           "taking the relationships with them.",
           lambda d: f"satisfaction {d['partner_satisfaction_mean'].iloc[-1]:.2f}"),
+    _Rule("C20", "Partner managers never trained for the job", ("partner_team_training",),
+          lambda p: p["partner_team_training"] < 0.3,
+          "Partnering is a skill of its own (joint plans, business development, negotiation); "
+          "untrained managers get less from every partner they look after.",
+          lambda d: f"partner revenue {units.money(_sum(d, 'revenue_partner'))}"),
     _Rule("C20", "Team pay with low leverage for partner managers", ("partner_team_comp",),
           lambda p: p["partner_team_comp"] == "team_low_leverage",
           "Without individual accountability, attention does not follow the partners who produce.",

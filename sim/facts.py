@@ -234,7 +234,8 @@ FACTS: dict[str, Fact] = {
 
 
 # SF12's partner pools: world settings (the reseller share of the pool, `sim.world`).
-POOLS: dict[str, dict[str, Any]] = {"reseller_heavy": {"reseller_share": 0.7},
+POOLS: dict[str, dict[str, Any]] = {"default": {},
+                                    "reseller_heavy": {"reseller_share": 0.7},
                                     "services_heavy": {"reseller_share": 0.1}}
 MARGINS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5)
 
