@@ -77,7 +77,7 @@ def test_ct4_first_deal_and_break_even() -> None:
     sheet: default 5 months, range 3-12; calibration row C1 reports a median of 4.7 months,
     low-to-medium confidence); the program breaks even after four to eight quarters (12-24
     months, calibration rows C5-C7).
-    The model sits on the slow side of the band (about 7-8 months): docs/model.md says so."""
+    The model's median is about 4.4 months (docs/model.md, section 4.3)."""
     waits = []
     for m, _ in good():
         p = m.partners
