@@ -53,6 +53,7 @@ class Mistake:
     imposed: bool = False       # never the player's choice: every quarter locked or imposed
     spans: tuple[Span, ...] = ()        # the quarters in runs, each with who decided it
     fixed_from: int | None = None       # the player ended it from this quarter on (imposed quarters aside)
+    of_the_lesson: bool = False         # about a lever of the scenario's lesson ([fix] lesson): listed first
 
     @property
     def chosen(self) -> tuple[int, ...]:
@@ -211,7 +212,8 @@ RULES: tuple[_Rule, ...] = (
 
 
 def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> list[Mistake]:
-    """The known mistakes in force during the game, most persistent first.
+    """The known mistakes in force during the game: those about the scenario's lesson levers
+    first, then the most persistent.
 
     Args:
         model: The played model (its `policy_history` and quarterly metrics are read).
@@ -238,9 +240,10 @@ def diagnose(model: PartnerProgramModel, scenario: Scenario | None = None) -> li
         spans = _spans(qs, lambda q: imposed_on.get(q) or (LOCKED_BY if all_locked else ""))
         chosen = [q for s in spans if not s.by for q in range(s.first, s.last + 1)]
         ended = [q for q in range(max(chosen) + 1, played + 1) if q not in qs] if chosen else []
+        of_lesson = scenario is not None and bool(set(rule.levers) & set(scenario.lesson))
         out.append(Mistake(rule.claim, rule.title, qs, rule.lesson, rule.evidence(frame), imposed=not chosen,
-                           spans=spans, fixed_from=ended[0] if ended else None))
-    out.sort(key=lambda m: (m.imposed, m.fixed_from is not None, -len(m.quarters)))
+                           spans=spans, fixed_from=ended[0] if ended else None, of_the_lesson=of_lesson))
+    out.sort(key=lambda m: (not m.of_the_lesson, m.imposed, m.fixed_from is not None, -len(m.quarters)))
     return out
 
 

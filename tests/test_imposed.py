@@ -138,3 +138,13 @@ def test_save_that_undoes_an_imposed_value_is_refused(tmp_path: Path) -> None:
     msg = str(e.value)
     assert str(path) in msg and "decisions[1].changes.partner_regions" in msg and "\n" not in msg
     assert "the head of direct sales" in msg and "quarter 6" in msg
+
+
+def test_debrief_lists_the_lessons_mistake_first() -> None:
+    """The scenario's lesson ([fix] lesson) comes first in "what your decisions did", even
+    when another mistake lasted as long (issue 11)."""
+    sc = load_scenario("orgs_that_dont_partner")
+    mistakes = diagnose(play(sc, 3), sc)
+    assert [m.claim for m in mistakes][:1] == ["C19"] and mistakes[0].of_the_lesson
+    assert not any(m.of_the_lesson for m in mistakes[1:])
+    assert [m.claim for m in diagnose(play(sc, 3))][0] != "C19" or len(mistakes) == 1
