@@ -31,6 +31,13 @@ def generosity(model: PartnerProgramModel) -> float:
     return float(min(P.GENEROSITY_MAX, pol.incentive_budget / (per * n)))
 
 
+def bounty_running(model: PartnerProgramModel) -> bool:
+    """Whether a referral bounty is on offer: the incentive chosen and money behind it (a
+    bounty with no budget pays nothing, so no partner claims it)."""
+    pol = model.effective
+    return pol.incentive == "referral_bounty" and pol.incentive_budget > 0
+
+
 def refresh_incentives(model: PartnerProgramModel, previous: str) -> None:
     """At the start of a quarter: a newly launched bounty is news; novelty then fades."""
     p = model.partners
@@ -93,6 +100,6 @@ def bounty_owed(model: PartnerProgramModel, value: float) -> float:
     Every new deal is claimed as a referral, including those that would have happened
     anyway: much of a bounty is deadweight (calibration rows E6, E12).
     """
-    if model.effective.incentive == "referral_bounty":
+    if bounty_running(model):
         return P.BOUNTY_RATE * value
     return 0.0

@@ -248,7 +248,7 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.
     value = _deal_value(segment, u) * solution * value_scale
     p_win = partner_win_probability(model, who, segment, region)
     bounty = np.zeros(n, dtype=bool)
-    if model.effective.incentive == "referral_bounty":
+    if incentives.bounty_running(model):
         claimed = np.minimum(1.0, P.BOUNTY_CLAIM_NOVELTY * p.bounty_novelty[who] + P.BOUNTY_CLAIM_BASE)
         bounty = u[:, U_BOUNTY] < claimed
         p_win = np.where(bounty, p_win * P.BOUNTY_QUALITY, p_win)
