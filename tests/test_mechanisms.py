@@ -234,8 +234,10 @@ def test_c17_bounty_spikes_then_decays_while_aligned_lasts() -> None:
 
 
 def test_c17_bounty_is_owed_only_while_it_runs() -> None:
-    assert incentives.bounty_owed(scratch(incentive="referral_bounty"), 10_000.0) > 0.0
-    assert incentives.bounty_owed(scratch(incentive="aligned"), 10_000.0) == 0.0
+    assert incentives.bounty_owed(scratch(incentive="referral_bounty", incentive_budget=50_000.0), 10_000.0) > 0.0
+    assert incentives.bounty_owed(scratch(incentive="aligned", incentive_budget=50_000.0), 10_000.0) == 0.0
+    # a bounty with no money behind it pays nothing, so no partner claims it
+    assert incentives.bounty_owed(scratch(incentive="referral_bounty"), 10_000.0) == 0.0
 
 
 # --- satisfaction and churn (C6, C12; calibration rows D1, D2, F3) -----------------------
