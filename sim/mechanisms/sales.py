@@ -195,6 +195,8 @@ def first_deal_assist(model: PartnerProgramModel) -> np.ndarray:
     FIRST_DEAL_QUARTERS quarters."""
     p = model.partners
     new = (p.first_deal_week < 0) & (p.quarters_enrolled < P.FIRST_DEAL_QUARTERS) & enrolled_mask(p.stage)
+    if not new.any():
+        return np.zeros(p.n)
     plan = P.FIRST_DEAL_PLAN[model.effective.partner_plan]
     # a first deal is found where the partner has customers the offer fits (fit x the firm's reach)
     prospects = model.effective_fit() * partner_reach(p.size)
@@ -204,7 +206,7 @@ def first_deal_assist(model: PartnerProgramModel) -> np.ndarray:
 def generate_first_deal_pipeline(model: PartnerProgramModel, week: int) -> None:
     """Partner managers walk new partners through a first deal: a small land deal, run
     jointly, so it needs the partner able to run a sales cycle at all, not yet skilled (C20;
-    calibration rows C1, C3, C4). Rate from `partner_team.first_deal_assist`."""
+    calibration rows C1, C3, C4). Rate from `first_deal_assist`."""
     p = model.partners
     lam = first_deal_assist(model)
     if not lam.any():
