@@ -243,7 +243,8 @@ LEVERS: dict[str, Lever] = {
            "incentives", low=0.0, high=5_000_000.0, claims=("C17",),
            label="Incentive budget / qtr", unit="money", ui_high=400_000, step=10_000),
         _L("partner_margin", "float", 0.25,
-           "Discount or margin partners keep on deals they sell (0-0.5).",
+           "Margin partners keep on deals they sell (0-0.5): partners sell the vendor that pays them at "
+           "least what their other vendors do; resellers need more margin than integrators.",
            "incentives", low=0.0, high=0.5, claims=("C17", "C6"),
            label="Partner margin", unit="share", step=0.01),
         # Recruiting
