@@ -42,8 +42,7 @@ import numpy as np
 import pandas as pd
 
 from sim import units
-from sim.attribution import MAX_WORKERS
-from sim.attribution import _context as worker_context  # the replay workers' start method
+from sim.attribution import MAX_WORKERS, worker_context
 from sim.errors import PartnersimError
 from sim.facts import scale_program
 from sim.limits import MAX_QUARTERS
@@ -248,14 +247,15 @@ Levers = tuple[tuple[str, Any], ...]
 
 @dataclass(frozen=True)
 class Run:
-    """One run (picklable, hashable): a start, the levers moved from it, a seed, a length and
-    a world scale."""
+    """One run (picklable, hashable): a start, the levers moved from it, a seed, a length, a
+    world scale and other world settings moved from the start's (`sim.world`)."""
 
     start: str
     levers: Levers
     seed: int
     quarters: int
     scale: float
+    world: Levers = ()
 
 
 @cache
@@ -280,7 +280,7 @@ def run_one(run: Run) -> dict[str, float]:
     levers = {**scenario.policy.as_dict(), **dict(run.levers)}
     if run.scale != 1.0:
         levers = scale_program(levers, run.scale)
-    model = scenario.build_model(run.seed, policy_events=False, world_scale=run.scale, **levers)
+    model = scenario.build_model(run.seed, policy_events=False, world_scale=run.scale, **dict(run.world), **levers)
     model.run_quarters(run.quarters)
     frame = model.quarterly_frame()
     return {name: o.value(frame) for name, o in OUTCOMES.items()}
@@ -299,7 +299,8 @@ def check_settings(seeds: int, quarters: int, scale: float, workers: int) -> Non
 
 def run_arms(arms: Iterable[tuple[str, Levers]], seeds: int, quarters: int = DEFAULT_QUARTERS,
              scale: float = 1.0, workers: int = MAX_WORKERS,
-             progress: Callable[[int, int], Any] | None = None) -> dict[tuple[str, Levers], pd.DataFrame]:
+             progress: Callable[[int, int], Any] | None = None,
+             world: Mapping[str, Any] | None = None) -> dict[tuple[str, Levers], pd.DataFrame]:
     """Run each arm (start, levers) on seeds 0..seeds-1; return arm -> one row per seed (index:
     seed), one column per outcome. Each distinct arm is run once, whoever asks for it.
 
@@ -310,9 +311,12 @@ def run_arms(arms: Iterable[tuple[str, Levers]], seeds: int, quarters: int = DEF
         scale: World scale (the program grows with it, see the module docstring).
         workers: Worker processes (1: in this process; at most MAX_WORKERS).
         progress: Called with (runs done, runs in all) as runs finish.
+        world: World settings for every run besides the scale (e.g. the pool's `reseller_share`).
     """
     wanted = list(dict.fromkeys(arms))
-    runs = [Run(start, levers, seed, quarters, float(scale)) for start, levers in wanted for seed in range(seeds)]
+    settings = tuple(sorted((world or {}).items()))
+    runs = [Run(start, levers, seed, quarters, float(scale), settings)
+            for start, levers in wanted for seed in range(seeds)]
     results: dict[Run, dict[str, float]] = {}
     if workers <= 1:
         for run in runs:
@@ -329,7 +333,7 @@ def run_arms(arms: Iterable[tuple[str, Levers]], seeds: int, quarters: int = DEF
                     progress(len(results), len(runs))
         finally:        # interrupted or failed: drop the runs not started instead of playing them all
             pool.shutdown(wait=True, cancel_futures=True)
-    return {a: pd.DataFrame([results[Run(*a, s, quarters, float(scale))] for s in range(seeds)],
+    return {a: pd.DataFrame([results[Run(*a, s, quarters, float(scale), settings)] for s in range(seeds)],
                             index=pd.RangeIndex(seeds, name="seed"))
             for a in wanted}
 

@@ -316,7 +316,7 @@ def run_replay(job: Replay) -> tuple[frozenset[str], tuple[float, ...]]:
 
 
 # ------------------------------------------------------------------------- running
-def _context() -> Any:
+def worker_context() -> Any:
     """Worker processes forked from a clean server process that imported the model once
     ("forkserver"): after the first pool they start in milliseconds, and they never inherit
     the game's window or threads. Where there is no forkserver they are spawned."""
@@ -332,7 +332,7 @@ def start_worker_server() -> None:
     (it imports the model: a second or more), so the first debrief's workers start at once
     instead of the window freezing while it loads. Call it when a game starts; it does
     nothing if it already runs or where workers are spawned."""
-    if _context().get_start_method() == "forkserver":
+    if worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
@@ -361,7 +361,7 @@ class ReplayPool:
     """
 
     def __init__(self, workers: int = MAX_WORKERS) -> None:
-        ctx = _context()
+        ctx = worker_context()
         self._tasks = ctx.Queue()
         self._results = ctx.Queue()
         self._procs = [ctx.Process(target=_serve, args=(self._tasks, self._results), daemon=True,

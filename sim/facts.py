@@ -240,24 +240,16 @@ POOLS: dict[str, dict[str, Any]] = {"default": {},
 MARGINS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5)
 
 
-def _margin_point(args: tuple[str, float, int, float, int]) -> dict[str, float]:
-    pool, margin, seed, world_scale, quarters = args
-    levers = {**scale_program(GOOD_POLICY, world_scale), "partner_margin": margin}
-    model = PartnerProgramModel(seed=seed, world_scale=world_scale, **POOLS[pool], **levers)
-    model.run_quarters(quarters)
-    net = float(model.quarterly_frame().revenue_partner.sum())
-    return {"pool": pool, "margin": margin, "seed": seed, "vendor_net": net, "partner_gross": net / (1 - margin)}
-
-
 def margin_curve(pool: str, margins: Iterable[float] = MARGINS, seeds: Iterable[int] = range(12),
                  world_scale: float = 1.0, quarters: int = 12, workers: int = 1) -> pd.DataFrame:
     """SF12: the vendor's net partner revenue and the partners' gross sales against partner
-    margin, good policies otherwise, on the same worlds (paired seeds) for every margin.
+    margin, good policies otherwise (the `best_practice` scenario), on the same worlds (paired
+    seeds) for every margin. Runs through the lever atlas's runner (`sim.atlas.run_arms`).
 
     Args:
         pool: A key of POOLS (a reseller-heavy or a services-heavy partner pool).
         margins: Partner margins to run.
-        seeds: Paired seeds.
+        seeds: Paired seeds 0..n-1 (only their count is used).
         world_scale: World size (the program grows with it, as in every fact).
         quarters: Quarters per run.
         workers: Processes (1: in this process).
@@ -265,14 +257,14 @@ def margin_curve(pool: str, margins: Iterable[float] = MARGINS, seeds: Iterable[
     Returns:
         One row per (margin, seed): vendor_net, partner_gross.
     """
-    jobs = [(pool, float(m), int(s), world_scale, quarters) for m in margins for s in seeds]
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    from sim.atlas import arm, run_arms  # the atlas imports this module
 
-        with ProcessPoolExecutor(workers) as ex:
-            rows = list(ex.map(_margin_point, jobs, chunksize=4))
-    else:
-        rows = [_margin_point(j) for j in jobs]
+    margins = [float(m) for m in margins]
+    n = len(list(seeds))
+    arms = {m: ("best_practice", arm("best_practice", partner_margin=m)) for m in margins}
+    runs = run_arms(arms.values(), n, quarters, world_scale, workers, world=POOLS[pool])
+    rows = [{"pool": pool, "margin": m, "seed": s, "vendor_net": net, "partner_gross": net / (1 - m)}
+            for m, a in arms.items() for s, net in runs[a]["partner_revenue"].items()]
     return pd.DataFrame(rows)
 
 
