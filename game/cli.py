@@ -1,17 +1,22 @@
 """The `partnersim` console script: the simulation's commands plus `play`.
 
-It lives in `game` because `sim` never imports the game: `sim.cli` takes the game's
-subcommand as an extra.
+It lives in `game` because `sim` never imports the game or the classroom: `sim.cli` takes
+their subcommands (`play`, `classroom`) as extras.
 """
 
 from __future__ import annotations
 
 import sys
 
+from classroom import cli as classroom_cli
 from game.app import add_play_arguments, play
 from sim import cli as sim_cli
 
-EXTRA: sim_cli.Extra = {"play": ("start the game (needs a display)", add_play_arguments, play)}
+EXTRA: sim_cli.Extra = {
+    "play": ("start the game (needs a display)", add_play_arguments, play),
+    "classroom": ("run a classroom: teams play live from their browsers (start, bots)",
+                  classroom_cli.add_arguments, classroom_cli.run),
+}
 
 
 def main(argv: list[str] | None = None) -> int:

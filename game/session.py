@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,16 +62,21 @@ class GameSession:
         seed: The world's seed.
         team: The team's name (shown on screen and written to the save).
         save_dir: Folder for the autosave (None: no autosave).
-        scenario_ref: How the save file names the scenario (default: its name, or the
-            path it was loaded from).
+        scenario_ref: The name the save gives the scenario (default and only allowed value: the
+            scenario's own name; a save never names a path). A custom (not bundled) scenario's
+            TOML text is embedded in the save, so the game replays without its file.
+        record: The record of a loaded game (its scenario, seed, decisions and injected events).
     """
 
     def __init__(self, scenario: Scenario, seed: int, team: str = "Team",
                  save_dir: Path | None = None, scenario_ref: str | None = None,
                  record: GameRecord | None = None) -> None:
         self.scenario = scenario
-        ref = scenario_ref or (scenario.path if scenario.path and not _bundled(scenario) else scenario.name)
-        self.record = record or GameRecord(ref, seed, team)
+        if scenario_ref is not None and scenario_ref != scenario.name:
+            raise ValueError(f"scenario_ref {scenario_ref!r}: a save names the scenario by its own name "
+                             f"({scenario.name!r}), never a path")
+        self.record = record or GameRecord(scenario.name, seed, team,
+                                           scenario_source="" if scenario.bundled else scenario.source)
         self.save_dir = save_dir
         self.model: PartnerProgramModel = replay(self.record, scenario) if record else new_model(scenario, seed)
         self.pending: dict[str, Any] = {}     # changes for the coming quarter, not yet applied
@@ -248,9 +254,8 @@ class GameSession:
 
     def _record_to_save(self) -> GameRecord:
         """The record plus the choices made for the coming quarter, so nothing is lost."""
-        rec = GameRecord(self.record.scenario, self.record.seed, self.record.team,
-                         [Decision(d.quarter, dict(d.changes)) for d in self.record.decisions],
-                         self.record.quarters_played)
+        rec = replace(self.record, decisions=[Decision(d.quarter, dict(d.changes)) for d in self.record.decisions],
+                      injected=list(self.record.injected))
         if self.pending and not self.animating:
             rec.decide(self.quarter + 1, self.pending)
         return rec
@@ -296,11 +301,4 @@ class GameSession:
             SaveGameError: naming the file and the bad key.
         """
         record, scenario = load_game(path)
-        return cls(scenario, record.seed, record.team, save_dir=save_dir,
-                   scenario_ref=record.scenario, record=record)
-
-
-def _bundled(scenario: Scenario) -> bool:
-    from sim.scenario import scenarios_dir
-
-    return bool(scenario.path) and Path(scenario.path).resolve().parent == scenarios_dir().resolve()
+        return cls(scenario, record.seed, record.team, save_dir=save_dir, record=record)

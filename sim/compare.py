@@ -2,8 +2,9 @@
 
 In a workshop each team's game autosaves to its save folder. The facilitator copies the
 folders (or just the .json files) into one place and runs `partnersim compare FOLDER`:
-every game is replayed from its scenario, seed and decisions (so the numbers are the
-model's, not whatever a file claims), judged against its scenario's goal, and shown beside
+every game is replayed from its scenario (bundled, or embedded in the save: a save never
+names a file to open), seed and decisions (so the numbers are the model's, not whatever a
+file claims), judged against its scenario's goal, and shown beside
 the best-practice program on the same world and seed. What each team's decisions were worth,
 group by group, against best practice (`sim.attribution`: 2^groups replays a game, in a pool
 of two workers shared by every game) is a second table; `attribution=False` skips it.

@@ -29,6 +29,12 @@ EVENT_KINDS: tuple[str, ...] = (
     "scenario_event",
 )
 
+#: What a team's news feed shows (the game's play screen and the classroom page), most telling first.
+NEWS_KINDS: tuple[str, ...] = (
+    "conflict", "partner_churned", "partner_at_risk", "account_taken_direct", "first_partner_deal",
+    "partner_signed", "manager_left", "program_cut", "scenario_event", "policy_imposed", "policy_change",
+)
+
 #: Who imposes a policy event whose scenario entry names nobody (`by` left out).
 DEFAULT_BY = "a scenario event"
 

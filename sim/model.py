@@ -398,18 +398,38 @@ class PartnerProgramModel(mesa.Model):
         """Fire the policy events for quarter `q` as planning for it begins (after quarter q-1
         ends; for q = 1 when the model is built), before the player decides: their values are
         in force and locked for quarter `q` (`imposed`), and the log says what and by whom."""
-        week = (q - 1) * WEEKS
         imposed = impositions(ev for ev in self.scheduled if ev.quarter == q)
         for ev in self.scheduled:
-            if ev.quarter != q or ev.kind != "policy":
-                continue
-            changes = dict(ev.changes)
-            self._change_policy(self.policy.replace(**changes))
-            self.log("scenario_event", (), ev.message, week=week,
-                     data={"kind": ev.kind, "shock": "", "changes": changes, "by": ev.by})
-            self.log("policy_imposed", (), f"{imposed_summary(ev.who, changes)} (Q{q})", week=week,
-                     data={"changes": changes, "by": ev.who, "message": ev.message})
+            if ev.quarter == q and ev.kind == "policy":
+                self._impose(ev)
         self.impositions.extend(imposed.values())
+
+    def _impose(self, ev: ScheduledEvent) -> None:
+        """Put a policy event's levers in force and log what it imposed and who did."""
+        q, week, changes = ev.quarter, (ev.quarter - 1) * WEEKS, dict(ev.changes)
+        self._change_policy(self.policy.replace(**changes))
+        self.log("scenario_event", (), ev.message, week=week,
+                 data={"kind": ev.kind, "shock": "", "changes": changes, "by": ev.by})
+        self.log("policy_imposed", (), f"{imposed_summary(ev.who, changes)} (Q{q})", week=week,
+                 data={"changes": changes, "by": ev.who, "message": ev.message})
+
+    def schedule_event(self, event: ScheduledEvent) -> None:
+        """Add an event after the model was built, as a classroom facilitator injects one for a
+        quarter not yet played. It ends up exactly where a model built with the event would
+        have it: a policy event for the coming quarter fires at once (planning for that quarter
+        has begun), anything later waits for its quarter.
+
+        Raises:
+            PolicyError: a bad event, or one for a quarter already begun.
+        """
+        check_scheduled(event)
+        if event.quarter <= self.quarter or self.steps % WEEKS != 0:
+            raise PolicyError(f"an event for quarter {event.quarter} comes too late: quarter "
+                              f"{self.quarter + 1} is the first not yet begun")
+        self.scheduled = tuple(sorted((*self.scheduled, event), key=lambda e: e.quarter))
+        if event.kind == "policy" and event.quarter == self.quarter + 1:
+            self._impose(event)
+            self.impositions.extend(impositions([event]).values())
 
     # ---------------------------------------------------------------- outputs
     def quarterly_frame(self) -> pd.DataFrame:

@@ -9,13 +9,24 @@ is allowed (`sim.schema.problems`). `Scenario` is the loaded scenario the rest o
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import PartnersimError
 from sim.events import DEFAULT_BY, SHOCKS, ScheduledEvent
@@ -42,8 +53,9 @@ from sim.world import WORLD_KEYS, World, WorldSettings
 
 __all__ = [
     "DIFFICULTIES", "EVENT_KEYS", "FIX_KEYS", "REQUIRED_KEYS", "TOP_KEYS", "WIN_CONDITIONS", "WIN_KEYS",
-    "Clause", "Scenario", "ScenarioError", "ScenarioFile", "WinCondition", "list_scenarios", "load_scenario",
-    "scenarios_dir", "validate_scenario_file",
+    "NAME_PATTERN", "Clause", "EventTable", "Scenario", "ScenarioError", "ScenarioFile", "WinCondition",
+    "bundled_names", "event_from_table", "event_table", "list_scenarios", "load_bundled", "load_scenario",
+    "load_scenario_text", "scenarios_dir", "scheduled_event", "validate_scenario_file",
 ]
 
 
@@ -53,6 +65,8 @@ class ScenarioError(PartnersimError):
 
 DIFFICULTIES = ("easy", "medium", "hard")
 NONBLANK = r"\S"
+NAME_PATTERN = r"^[A-Za-z0-9_]+$"
+"""A scenario's name: letters, digits, underscores (so a name can never be a path)."""
 
 # ------------------------------------------------------------------------- the file's schema
 PolicyTable = lever_table("Policy", doc="Starting lever values; omitted levers keep their defaults.")
@@ -96,6 +110,12 @@ class ShockEvent(FileModel):
     shock: choice(SHOCKS) = Field(description="Which shock: " + "; ".join(f"{k}: {v}" for k, v in SHOCKS.items()))
     size: number(allowed="a number") = Field(0.0, description="How big; the meaning depends on the shock.")
     duration: whole(1) = Field(1, description="Quarters a demand shock lasts; the other shocks ignore it.")
+
+
+EventTable = keyed("kind", {"policy": PolicyEvent, "shock": ShockEvent})
+"""One [[events]] table: the schema a scenario file's events, a save's injected events and a
+facilitator's injected event are all checked with."""
+_EVENT = TypeAdapter(EventTable)
 
 
 # a lesson names levers; which ones are allowed depends on [fix.levers], so the check is
@@ -148,7 +168,7 @@ class ScenarioFile(FileModel):
 
     model_config = ConfigDict(title="partnersim scenario")
 
-    name: text(pattern=r"^[A-Za-z0-9_]+$") = Field(
+    name: text(pattern=NAME_PATTERN) = Field(
         description="string: the scenario's short name (letters, digits, underscores)")
     title: str = Field(description="string: the title on the scenario card")
     difficulty: choice(DIFFICULTIES) = Field("medium", description=" | ".join(DIFFICULTIES))
@@ -162,7 +182,7 @@ class ScenarioFile(FileModel):
     policy: in_given_order(PolicyTable) = Field({}, description="table of starting lever values")
     locked: in_given_order(LockedTable) = Field({}, description="table: lever = \"reason shown to the player\"")
     win: as_given(WinTable) = Field({}, description="table: the win condition")
-    events: list[keyed("kind", {"policy": PolicyEvent, "shock": ShockEvent})] = Field(
+    events: list[EventTable] = Field(
         [], description="array of tables [[events]]")
     fix: FixTable = optional(  # None when the file has no [fix]
         "table: the fix the debrief recommends (summary = \"...\", lesson = [...] and [fix.levers])")
@@ -187,25 +207,67 @@ class ScenarioFile(FileModel):
             raise fail(*found)
         return fix
 
-    def scenario(self, path: str = "") -> Scenario:
-        """The checked file as the `Scenario` the game and the CLI use."""
+    def scenario(self, path: str = "", source: str = "") -> Scenario:
+        """The checked file as the `Scenario` the game and the CLI use (`source`: the TOML text
+        it was read from)."""
         return Scenario(
             name=self.name, title=self.title, briefing=self.briefing, difficulty=self.difficulty,
             teaches=self.teaches, claims=tuple(self.claims), debrief=self.debrief, quarters=self.quarters,
             seed=self.seed, world=World(**self.world.as_dict()), policy=Policy(**self.policy),
-            locked=dict(self.locked), win=dict(self.win), events=tuple(_scheduled(e) for e in self.events),
+            locked=dict(self.locked), win=dict(self.win), events=tuple(scheduled_event(e) for e in self.events),
             fix=dict(self.fix.levers) if self.fix else {}, fix_summary=self.fix.summary if self.fix else "",
             lesson=tuple(self.fix.lesson) if self.fix else (),
-            reference=self.reference, path=path,
+            reference=self.reference, path=path, source=source,
         )
 
 
-def _scheduled(event: PolicyEvent | ShockEvent) -> ScheduledEvent:
+def scheduled_event(event: PolicyEvent | ShockEvent) -> ScheduledEvent:
+    """A checked [[events]] table as the event the model schedules."""
     if isinstance(event, PolicyEvent):
         return ScheduledEvent(quarter=event.quarter, kind="policy", message=event.message,
                               changes=tuple(event.changes.items()), by=event.by)
     return ScheduledEvent(quarter=event.quarter, kind="shock", message=event.message, shock=event.shock,
                           size=event.size, duration=event.duration)
+
+
+def event_table(ev: ScheduledEvent) -> dict[str, Any]:
+    """The [[events]] table for `ev` (the inverse of `scheduled_event`): only the keys its kind has,
+    so a save or a classroom message carries an event in the same words a scenario file does.
+
+    `by` is left out when the event names nobody (a file that leaves it out reads the same).
+    """
+    if ev.kind == "policy":
+        table: dict[str, Any] = {"quarter": ev.quarter, "kind": "policy", "message": ev.message,
+                                 "changes": dict(ev.changes)}
+        if ev.by:
+            table["by"] = ev.by
+        return table
+    return {"quarter": ev.quarter, "kind": ev.kind, "message": ev.message, "shock": ev.shock,
+            "size": ev.size, "duration": ev.duration}
+
+
+def event_from_table(table: Any, where: str) -> ScheduledEvent:
+    """Check one [[events]] table with the scenario file's schema and return the event.
+
+    Lever names and values, the shock, and the quarter (1 to `sim.limits.MAX_QUARTERS`) are
+    checked exactly as in a scenario file, so an event from outside (a save, a facilitator)
+    can never be one a scenario could not declare.
+
+    Args:
+        table: The table as read (JSON or TOML).
+        where: What names it in messages, e.g. "save.json: events[0]".
+
+    Raises:
+        ScenarioError: every problem, one per line, naming `where`, the key and what is allowed.
+    """
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{where}: {table!r} is not allowed (allowed: a table with kind = "
+                            f"\"policy\" | \"shock\", quarter, message and the kind's keys)")
+    try:
+        checked = _EVENT.validate_python(table)
+    except ValidationError as exc:
+        raise ScenarioError("\n".join(problems(exc, EventTable, where))) from None
+    return scheduled_event(checked)
 
 
 TOP_KEYS: dict[str, str] = {k: f.description or "" for k, f in ScenarioFile.model_fields.items()}
@@ -238,6 +300,27 @@ class Scenario:
     lesson: tuple[str, ...] = ()        # the fix's levers the lesson is about ([fix] lesson)
     reference: bool = False
     path: str = ""
+    source: str = field(default="", repr=False)    # the TOML text it was loaded from (a save embeds a custom one)
+
+    @property
+    def sha256(self) -> str:
+        """The hex sha256 of `source` (UTF-8): a save embedding the scenario carries it, so an
+        edited or damaged copy is refused rather than replayed as a different game."""
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+    @property
+    def bundled(self) -> bool:
+        """Whether it was loaded from the bundled scenarios folder: a save then names it,
+        where a custom scenario is embedded in the save instead."""
+        return bool(self.path) and Path(self.path).resolve().parent == scenarios_dir().resolve()
+
+    def with_events(self, events: Iterable[ScheduledEvent]) -> Scenario:
+        """A copy with `events` scheduled after its own (a facilitator's injected events).
+
+        `source` stays the file's text: the extra events travel separately (a save's `events`).
+        """
+        extra = tuple(events)
+        return replace(self, events=self.events + extra) if extra else self
 
     @property
     def lesson_fix(self) -> dict[str, Any]:
@@ -306,6 +389,24 @@ def scenarios_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "scenarios"
 
 
+def bundled_names() -> list[str]:
+    """The names of the bundled scenarios, sorted: what a save or a message may name."""
+    return sorted(p.stem for p in scenarios_dir().glob("*.toml"))
+
+
+def load_bundled(name: str) -> Scenario:
+    """Load a bundled scenario by name only, never by path: what a save or a message from
+    outside may ask for.
+
+    Raises:
+        ScenarioError: a name that is not a bundled scenario, listing the ones that are.
+    """
+    names = bundled_names()
+    if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name) or name not in names:
+        raise ScenarioError(f"unknown scenario {name!r} (allowed: a bundled scenario: {', '.join(names) or 'none'})")
+    return load_scenario(name)
+
+
 def list_scenarios() -> list[Scenario]:
     """Every bundled scenario, loaded, sorted by name."""
     return [load_scenario(p) for p in sorted(scenarios_dir().glob("*.toml"))]
@@ -341,6 +442,24 @@ def load_scenario(name_or_path: str | os.PathLike) -> Scenario:
     return scenario
 
 
+def load_scenario_text(text: str, origin: str) -> Scenario:
+    """Load and validate a scenario from its TOML text (a save's embedded copy), with the same
+    checks and messages as a file.
+
+    Args:
+        text: The TOML text.
+        origin: What names it in messages, in place of a file name ("save.json: scenario_toml").
+
+    Raises:
+        ScenarioError: naming `origin`, the key and what is allowed (all problems, one per line).
+    """
+    scenario, found = _parse_text(text, origin)
+    if found:
+        raise ScenarioError("\n".join(found))
+    assert scenario is not None
+    return scenario
+
+
 def validate_scenario_file(path: str | os.PathLike) -> list[str]:
     """Every problem in a scenario file, each naming the file, key and what is allowed."""
     p = Path(path)
@@ -352,13 +471,21 @@ def validate_scenario_file(path: str | os.PathLike) -> list[str]:
 def _parse(path: Path) -> tuple[Scenario | None, list[str]]:
     where = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        return None, [f"{where}: not valid TOML: {exc}"]
+        source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [f"{where}: cannot read: {exc}"]
+    return _parse_text(source, where, where)
+
+
+def _parse_text(source: str, where: str, path: str = "") -> tuple[Scenario | None, list[str]]:
+    """Check TOML text against the scenario schema; `where` names it in messages, `path` is the
+    file it came from ("" for text from a save)."""
+    try:
+        raw = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [f"{where}: not valid TOML: {exc}"]
     try:
         checked = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         return None, problems(exc, ScenarioFile, where)
-    return checked.scenario(where), []
+    return checked.scenario(path, source), []

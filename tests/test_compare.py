@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sim.compare import compare_saves, format_comparison
 from sim.playtest import play
 from sim.savegame import GameRecord
@@ -62,3 +64,28 @@ def test_cli_compare_writes_table_and_chart(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "sim", "compare", str(tmp_path / "nowhere")],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "nowhere" in res.stderr and res.stderr.count("\n") == 1
+
+
+def test_compare_replays_an_embedded_scenario_and_refuses_paths(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from game.session import GameSession
+    from sim import cli
+
+    src = Path(__file__).parent.parent / "scenarios" / "baseline.toml"
+    scen = tmp_path / "mine.toml"
+    scen.write_text(src.read_text().replace('name = "baseline"', 'name = "mine"'))
+    s = GameSession(load_scenario(scen), 2, "Teal")
+    s.play_quarter()
+    folder = tmp_path / "round1"
+    s.save_as(folder / "teal.json")
+    scen.unlink()                                   # compare needs no scenario file
+    for name, ref in (("passwd", "../../etc/passwd"), ("host", "/etc/hostname")):
+        GameRecord(ref, 0, name.title(), quarters_played=1).save(folder / f"{name}.json")
+    df, problems, frames = compare_saves([folder], attribution=False)
+    assert df["team"].tolist() == ["Teal"] and df.iloc[0]["scenario"] == "mine"
+    assert frames[df.iloc[0]["file"]]["revenue_partner"].tolist() == s.frame()["revenue_partner"].tolist()
+    assert len(problems) == 2 and all("never names a scenario file" in p for p in problems)
+    assert cli.main(["compare", str(folder), "--no-attribution"]) == 1
+    out, err = capsys.readouterr()
+    assert "Teal" in out and "mine" in out
+    assert "host.json: 'scenario': '/etc/hostname' is not allowed" in err and "Traceback" not in err

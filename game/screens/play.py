@@ -23,18 +23,20 @@ from game.policy_panel import PolicyPanel
 from game.popups import fit_to_content, message_window
 from game.screen import Screen
 from game.session import SaveFailed
-from game.tiles import TILE_METRICS, Tile, tiles
 from game.world_map import WorldMap
+from sim import events as sim_events
 from sim.metrics import METRICS
 from sim.params import WEEKS_PER_QUARTER
+from sim.tiles import TILE_METRICS, Tile, tiles
 
 SPEEDS = {"instant": 0.0, "fast": 1.0, "normal": 2.5, "slow": 5.0}   # seconds per quarter
-NEWS_KINDS = {
+NEWS_COLOURS = {
     "conflict": C.VERMILION, "partner_churned": C.VERMILION, "partner_at_risk": C.ORANGE,
     "first_partner_deal": C.GREEN, "partner_signed": C.SKY, "manager_left": C.PURPLE,
     "program_cut": C.YELLOW, "policy_change": C.MUTED, "scenario_event": C.YELLOW, "policy_imposed": C.YELLOW,
     "account_taken_direct": C.ORANGE,
 }
+NEWS_KINDS = {kind: NEWS_COLOURS[kind] for kind in sim_events.NEWS_KINDS}   # the news feed's kinds, coloured
 TOP = 52
 LEFT = 330
 RIGHT = 318
@@ -377,7 +379,7 @@ class PlayScreen(Screen):
         self._draw_tiles(surface, rects["tiles"])
 
     def tiles(self) -> list[Tile]:
-        """Key figures with their change since last quarter (see `game.tiles`)."""
+        """Key figures with their change since last quarter (see `sim.tiles`)."""
         return tiles(self.frame, TILE_METRICS)
 
     def _draw_tiles(self, surface: pygame.Surface, area: pygame.Rect) -> None:

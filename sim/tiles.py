@@ -1,4 +1,4 @@
-"""The play screen's key figures: a metric's latest value and its change since last quarter.
+"""Key figures (the game's play screen, the classroom's team page): a metric's latest value and its change since last quarter.
 
 Labels, formats and which direction is good come from the metric's declaration
 (`sim.metrics.METRICS`) and `sim.units`, so a tile never decides what a number means.
