@@ -25,6 +25,7 @@ from sim.debrief import best_practice_model, diagnose
 from sim.metrics import METRICS, OKABE_ITO, partner_share_over
 from sim.policy import LEVER_GROUPS
 from sim.savegame import SaveGameError, load_game, replay
+from sim.standing import standing
 from sim.win import WIN_CONDITIONS
 
 COLUMNS = {
@@ -33,6 +34,7 @@ COLUMNS = {
     "seed": "seed",
     "quarters": "Q",
     "goal": "goal",
+    "clauses_met": "clauses met",
     "revenue_partner": "partner $k",
     "partner_share_year": "partner % (last 4Q)",
     "partners_active": "active",
@@ -43,6 +45,10 @@ COLUMNS = {
     "best_revenue_partner": "best-practice partner $k",
     "mistake_count": "mistakes",
 }
+
+
+# the order teams are ranked in, best first: the same as `sim.standing.Standing.rank_key`
+RANK_BY = ("clauses_met", "cumulative_net", "revenue_partner")
 
 
 def find_saves(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -98,6 +104,7 @@ def summarise_game(path: str | os.PathLike, with_best: bool = True,
     finished = record.quarters_played >= scenario.at_quarter
     row.update(
         goal=("met" if scenario.won(frame) else "missed") if finished else "in progress",
+        clauses_met=standing(scenario.win, scenario.at_quarter, frame).clauses_met,
         revenue_partner=float(frame["revenue_partner"].sum()),
         partner_share_year=partner_share_over(frame),
         partners_active=int(frame["partners_active"].iloc[-1]),
@@ -141,7 +148,8 @@ def compare_saves(paths: Iterable[str | os.PathLike], with_best: bool = True,
     shared by every game).
 
     Returns:
-        One row per game (sorted by scenario, goal, partner revenue); one problem message
+        One row per game (by scenario, then ranked as the classroom's leaderboard ranks teams,
+        `sim.standing`: goal clauses met, net contribution, partner revenue); one problem message
         per file that could not be read; each kept game's quarterly frame, by file.
     """
     rows, problems, frames = [], [], {}
@@ -161,10 +169,10 @@ def compare_saves(paths: Iterable[str | os.PathLike], with_best: bool = True,
     df = pd.DataFrame(rows)
     df = (df.sort_values("quarters", ascending=False)
             .drop_duplicates(["team", "scenario", "seed"])
-            .assign(_won=lambda d: d["goal"].eq("met"))
-            .sort_values(["scenario", "_won", "revenue_partner"], ascending=[True, False, False],
+            .assign(_name=lambda d: d["team"].str.casefold())
+            .sort_values(["scenario", *RANK_BY, "_name"], ascending=[True, *(False,) * len(RANK_BY), True],
                          na_position="last")
-            .drop(columns="_won")
+            .drop(columns="_name")
             .reset_index(drop=True))
     return df, problems, {f: frames[f] for f in df["file"]}
 

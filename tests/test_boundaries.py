@@ -98,6 +98,25 @@ def test_importing_sim_loads_no_game_classroom_or_pygame() -> None:
     assert res.returncode == 0, res.stdout + res.stderr
 
 
+CLASSROOM_FORBIDDEN = ("game", "pygame", "pygame_gui")
+
+
+def test_classroom_runs_without_the_game_or_a_display() -> None:
+    """The classroom server imports `sim`, never the game: it runs on a machine with no display."""
+    files = sorted((ROOT / "classroom").rglob("*.py"))
+    assert len(files) >= 8
+    bad = one_per_line([(path, line, module) for path in files for line, module, _ in imports(path)
+                        if is_under(module, *CLASSROOM_FORBIDDEN)], "")
+    assert not bad, "\n".join(bad)
+    code = ("import sys\n"
+            "import classroom.app, classroom.cli, classroom.bots\n"
+            f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {CLASSROOM_FORBIDDEN!r})\n"
+            "print('\\n'.join(bad))\n"
+            "sys.exit(1 if bad else 0)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
 def test_game_screens_do_not_import_each_other() -> None:
     files = sorted(p for p in (ROOT / "game" / "screens").glob("*.py") if p.name != "__init__.py")
     assert files
