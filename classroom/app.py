@@ -48,6 +48,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 TICK = 0.25                 # seconds between looks at the round's clock
 BAD_KEY = 4401              # websocket close code: a key this room does not know
 HELLO_TIMEOUT = 10.0
+RESTART_GRACE = 60.0        # seconds an open timed round has at least after the server restarts
 
 
 class ClassroomError(PartnersimError):
@@ -76,9 +77,11 @@ class Classroom:
     _seat_cache: dict[int, tuple[tuple, dict[str, Any]]] = field(default_factory=dict)
     _board_cache: tuple[tuple, list[dict[str, Any]]] | None = None
     _sent: dict[WebSocket, tuple] = field(default_factory=dict)
+    attribute: bool = False          # work out the class debrief's attribution (the CLI turns it on)
     attribution: dict[int, Any] = field(default_factory=dict)
     attribution_total: int = 0
     _attribution_thread: threading.Thread | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
 
     # ------------------------------------------------------------------ keys
     def who(self, token: str | None) -> tuple[bool, int | None]:
@@ -142,7 +145,8 @@ class Classroom:
                 "teams": [{"team": r["team"], "figures": r["figures"], "clauses_met": r["clauses_met"],
                            "won": bool(r["clauses"]) and all(c["met"] for c in r["clauses"])} for r in board],
                 "separating": separating(board, self.attribution),
-                "attribution_done": len(self.attribution), "attribution_total": self.attribution_total}
+                "attribution_done": len(self.attribution), "attribution_total": self.attribution_total,
+                "attribution_on": self.attribute}
 
     # ------------------------------------------------------------------ changes
     async def commit(self, kind: str, team: int | None, body: dict[str, Any], at: float | None = None) -> None:
@@ -233,7 +237,8 @@ class Classroom:
     def start_attribution(self) -> None:
         """Work out what each team's decisions were worth (`sim.attribution`) in the background;
         the facilitator's debrief fills in as teams are done."""
-        if self._attribution_thread is not None or not self.room.seats or self.room.quarter < 1:
+        if not self.attribute or self._attribution_thread is not None or not self.room.seats \
+                or self.room.quarter < 1:
             return
         loop = asyncio.get_running_loop()
         seats = list(self.room.seats.values())
@@ -244,6 +249,8 @@ class Classroom:
 
             with replay_pool() as pool:
                 for seat in seats:
+                    if self._stopping.is_set():
+                        return
                     try:
                         self.attribution[seat.id] = decision_values(self.room.world, self.room.seed,
                                                                     player_timeline(seat.model), pool=pool)
@@ -412,6 +419,10 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
                                  f"or give a new --db for a new classroom")
     room = Room(sc, row.seed, row.code, row.mode, row.minutes, row.max_teams)
     room.replay(store.actions())
+    if resumed:         # logged like any action, so a later replay sees the same clock
+        at = time.time()
+        body = {"action": "restart", "grace": RESTART_GRACE}
+        room.apply(ActionRow(store.log(at, "clock", None, body), at, "clock", None, body))
     key = tokens.new_token()
     store.add_facilitator_key(tokens.hash_token(key))
     return Classroom(room, store), key, resumed
@@ -444,20 +455,24 @@ def _same_scenario(ref: str, sc) -> bool:
 # ---------------------------------------------------------------------- the ASGI app
 def create_app(classroom: Classroom) -> FastAPI:
     """The FastAPI app serving `classroom`: pages, JSON API and websockets."""
-    app = FastAPI(title="partnersim classroom", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.classroom = classroom
     cl = classroom
 
-    @app.on_event("startup")
-    async def _clock() -> None:
-        async def run() -> None:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async def clock() -> None:
             while True:
                 await asyncio.sleep(TICK)
                 with contextlib.suppress(Exception):
                     await cl.tick()
-        app.state.clock = asyncio.create_task(run())
+        task = asyncio.create_task(clock())
         if cl.room.phase == "ended":
             cl.start_attribution()
+        yield
+        cl._stopping.set()
+        task.cancel()
+
+    app = FastAPI(title="partnersim classroom", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.classroom = classroom
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> JSONResponse:

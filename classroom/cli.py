@@ -95,6 +95,7 @@ def start(args: argparse.Namespace) -> int:
         db = f"partnersim-classroom-{Path(args.scenario).stem}-seed{args.seed if args.seed is not None else 'default'}.sqlite"
     cl, key, resumed = open_classroom(db, args.scenario, args.seed, mode=args.rounds, minutes=args.minutes,
                                       max_teams=args.max_teams)
+    cl.attribute = True                 # the class debrief says which decisions separated the teams
     local = args.host in ("127.0.0.1", "localhost", "::1")
     shown_host = "127.0.0.1" if local else (lan_address() if args.host in ("0.0.0.0", "::") else args.host)
     cl.join_url = f"http://{shown_host}:{args.port}/"

@@ -367,6 +367,15 @@ class Room:
             seat.model.schedule_event(event)
         return f"Event for Q{event.quarter}: {event.message}"
 
+    def _do_restart(self, row: ActionRow) -> str:
+        """The server came back after a stop: an open timed round gets at least `grace` seconds
+        more, since teams could not submit while it was down."""
+        grace = float(row.body.get("grace", 60.0))
+        if self.phase == "open" and self.deadline is not None and self.deadline < row.at + grace:
+            self.deadline = row.at + grace
+            return f"Server restarted: the round's clock now ends {grace:g} s from the restart"
+        return "Server restarted"
+
     def _do_broadcast(self, row: ActionRow) -> str:
         self.messages.append((row.at, row.body["message"]))
         return f"Message: {row.body['message']}"
