@@ -75,8 +75,10 @@ class Classroom:
     host_sockets: set[WebSocket] = field(default_factory=set)
     public_sockets: set[WebSocket] = field(default_factory=set)
     _seat_cache: dict[int, tuple[tuple, dict[str, Any]]] = field(default_factory=dict)
+    _results_cache: dict[int, tuple[tuple, dict[str, Any]]] = field(default_factory=dict)
     _board_cache: tuple[tuple, list[dict[str, Any]]] | None = None
     _sent: dict[WebSocket, tuple] = field(default_factory=dict)
+    _outboxes: dict[WebSocket, Outbox] = field(default_factory=dict)
     attribute: bool = False          # work out the class debrief's attribution (the CLI turns it on)
     attribution: dict[int, Any] = field(default_factory=dict)
     attribution_total: int = 0
@@ -106,15 +108,30 @@ class Classroom:
         return {t: len(s) for t, s in self.team_sockets.items()}
 
     def team_state(self, seat: Seat) -> dict[str, Any]:
+        """A team's whole state: its decision part is rebuilt on every change, its results part
+        only when a quarter was played (a submission costs a millisecond, not a quarterly frame)."""
         room = self.room
+        connected = bool(self.team_sockets.get(seat.id))
         key = (seat.revision, seat.submitted is not None, seat.locked, seat.bot, seat.kept_last, seat.extra,
-               seat.model.quarter, room.phase, room.quarter, len(room.injected), room.deadline,
-               bool(self.team_sockets.get(seat.id)))
+               seat.model.quarter, room.phase, room.quarter, len(room.injected), room.deadline, connected)
         cached = self._seat_cache.get(seat.id)
         if cached is None or cached[0] != key:
-            cached = (key, views.seat_view(room, seat, bool(self.team_sockets.get(seat.id))))
+            rkey = (seat.model.quarter, len(seat.model.event_log), len(room.injected), room.phase == "ended",
+                    room.phase == "lobby")
+            results = self._results_cache.get(seat.id)
+            if results is None or results[0] != rkey:
+                results = (rkey, views.seat_results(room, seat))
+                self._results_cache[seat.id] = results
+            cached = (key, {**views.seat_decision(room, seat, connected), **results[1]})
             self._seat_cache[seat.id] = cached
         return {"type": "state", "room": views.room_info(room, self.join_url), **cached[1]}
+
+    def _warm(self) -> None:
+        """Build each connected team's state and the leaderboard (a worker thread; lock held)."""
+        for team in list(self.team_sockets):
+            if team in self.room.seats and self.team_sockets[team]:
+                self.team_state(self.room.seats[team])
+        self.leaderboard()
 
     def leaderboard(self) -> list[dict[str, Any]]:
         room = self.room
@@ -156,8 +173,9 @@ class Classroom:
         if self.room.apply(ActionRow(seq, at, kind, team, body)):
             await self.push()            # everyone sees "resolving" while the quarter plays
             await asyncio.to_thread(self.room.resolve)
-            if self.room.phase == "ended":
-                self.start_attribution()
+            await asyncio.to_thread(self._warm)     # every team's new figures, built off the event loop
+        if self.room.phase == "ended":
+            self.start_attribution()
         elif self.room.phase == "open" and self.room.all_in():
             await self.commit("clock", None, {"action": "close", "reason": "all_in"})
             return
@@ -202,8 +220,8 @@ class Classroom:
 
     # ------------------------------------------------------------------ pushing
     async def push(self) -> None:
-        """Send each viewer its state if it changed since the last one sent."""
-        sends = []
+        """Queue each viewer its state if it changed since the last one sent (caller holds the
+        lock; the sending happens in each socket's own writer, never under the lock)."""
         for team, sockets in list(self.team_sockets.items()):
             seat = self.room.seats.get(team)
             if seat is None or not sockets:
@@ -215,15 +233,31 @@ class Classroom:
                 if self._sent.get(ws) != key:
                     text = text or json.dumps(state)
                     self._sent[ws] = key
-                    sends.append(_send(ws, text))
+                    self.send(ws, text)
         if self.host_sockets:
             text = json.dumps(self.room_state())
-            sends += [_send(ws, text) for ws in list(self.host_sockets)]
+            for ws in list(self.host_sockets):
+                self.send(ws, text)
         if self.public_sockets:
             text = json.dumps(self.public_state())
-            sends += [_send(ws, text) for ws in list(self.public_sockets)]
-        if sends:
-            await asyncio.gather(*sends)
+            for ws in list(self.public_sockets):
+                self.send(ws, text)
+
+    def send(self, ws: WebSocket, text: str, whole_state: bool = True) -> None:
+        """Queue a message for a socket; a state replaces a state still waiting (each is whole)."""
+        box = self._outboxes.get(ws)
+        if box is not None:
+            box.put(text, whole_state)
+
+    def open_outbox(self, ws: WebSocket) -> Outbox:
+        box = Outbox(ws)
+        self._outboxes[ws] = box
+        return box
+
+    def close_outbox(self, ws: WebSocket) -> None:
+        box = self._outboxes.pop(ws, None)
+        if box is not None:
+            box.close()
 
     def _team_key(self, seat: Seat) -> tuple:
         """What a team's last message was built from: resend only when it changes."""
@@ -362,14 +396,42 @@ def separating(board: list[dict[str, Any]], attribution: dict[int, Any]) -> list
     return [{"group": r["group"], "text": r["text"]} for r in out[:4]]
 
 
-async def _send(ws: WebSocket, text: str) -> None:
-    with contextlib.suppress(Exception):
-        await asyncio.wait_for(ws.send_text(text), timeout=5)
+class Outbox:
+    """A socket's messages, sent in order by its own writer task: a slow or dead laptop never
+    holds up the room. Consecutive whole states collapse to the latest."""
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+        self.queue: list[tuple[str, bool]] = []
+        self.ready = asyncio.Event()
+        self.task = asyncio.create_task(self._write())
+
+    def put(self, text: str, whole_state: bool = True) -> None:
+        if whole_state and self.queue and self.queue[-1][1]:
+            self.queue[-1] = (text, True)
+        else:
+            self.queue.append((text, whole_state))
+        self.ready.set()
+
+    async def _write(self) -> None:
+        while True:
+            await self.ready.wait()
+            self.ready.clear()
+            while self.queue:
+                text, _ = self.queue.pop(0)
+                try:
+                    await asyncio.wait_for(self.ws.send_text(text), timeout=10)
+                except Exception:
+                    return
+
+    def close(self) -> None:
+        self.task.cancel()
 
 
 # ---------------------------------------------------------------------- opening a classroom
-def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None = None, *, mode: str = "gated",
-                   minutes: float = 5.0, max_teams: int = 60) -> tuple[Classroom, str, bool]:
+def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None = None, *,
+                   mode: str | None = None, minutes: float | None = None,
+                   max_teams: int | None = None) -> tuple[Classroom, str, bool]:
     """Open a classroom file: create the room in a new file, or rebuild it by replaying an old one.
 
     Returns:
@@ -378,7 +440,7 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
     Raises:
         ClassroomError: naming the file or option and what is allowed.
     """
-    if mode not in MODES:
+    if mode is not None and mode not in MODES:
         raise ClassroomError(f"--rounds: {mode!r} is not allowed (allowed: {' | '.join(MODES)})")
     fresh = None
     if not Path(db).exists() or Path(db).stat().st_size == 0:
@@ -399,7 +461,8 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
             raise ClassroomError(f"{db}: this classroom file holds no room; give --scenario NAME|PATH")
         sc = fresh
         row = RoomRow(tokens.new_code(), sc.name, sc.source, sc.sha256, sc.bundled,
-                      sc.seed if seed is None else seed, mode, minutes, max_teams, time.time())
+                      sc.seed if seed is None else seed, mode or "gated", 5.0 if minutes is None else minutes,
+                      60 if max_teams is None else max_teams, time.time())
         store.create_room(row)
     else:
         try:
@@ -414,6 +477,12 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
         if scenario is not None and scenario not in (sc.name, ) and not _same_scenario(scenario, sc):
             raise ClassroomError(f"{db}: this classroom plays '{sc.name}'; leave out --scenario to carry it on, "
                                  f"or give a new --db for a new classroom")
+        for option, given, kept in (("--rounds", mode, row.mode), ("--minutes", minutes, row.minutes),
+                                    ("--max-teams", max_teams, row.max_teams)):
+            if given is not None and given != kept:
+                was = f"{kept} rounds" if option == "--rounds" else f"{option} {kept:g}"
+                raise ClassroomError(f"{db}: this classroom was started with {was}; leave out {option} to carry "
+                                     f"it on, or give a new --db for a new classroom")
         if seed is not None and seed != row.seed:
             raise ClassroomError(f"{db}: this classroom plays seed {row.seed}; leave out --seed to carry it on, "
                                  f"or give a new --db for a new classroom")
@@ -524,11 +593,14 @@ def create_app(classroom: Classroom) -> FastAPI:
 
     @app.get("/api/public")
     async def public() -> dict[str, Any]:
-        return cl.public_state()
+        async with cl.lock:             # never read a model while a quarter is being played
+            return cl.public_state()
 
     @app.get("/api/team")
     async def team(request: Request) -> dict[str, Any]:
-        return cl.team_state(cl.seat_for(bearer(request)))
+        seat = cl.seat_for(bearer(request))
+        async with cl.lock:
+            return cl.team_state(seat)
 
     @app.post("/api/submit")
     async def submit(request: Request) -> dict[str, Any]:
@@ -538,7 +610,8 @@ def create_app(classroom: Classroom) -> FastAPI:
     @app.get("/api/host/room")
     async def host_room(request: Request) -> dict[str, Any]:
         cl.check_facilitator(bearer(request))
-        return cl.room_state()
+        async with cl.lock:
+            return cl.room_state()
 
     @app.post("/api/host/action")
     async def host_action(request: Request) -> dict[str, Any]:
@@ -578,11 +651,13 @@ def create_app(classroom: Classroom) -> FastAPI:
         except Refused as e:
             await ws.close(code=BAD_KEY, reason=e.reason[:120])
             return
-        cl.team_sockets.setdefault(seat.id, set()).add(ws)
+        box = cl.open_outbox(ws)
         try:
-            await ws.send_text(json.dumps(cl.team_state(seat)))
-            cl._sent[ws] = cl._team_key(seat)
-            await cl.push()          # the roster shows it connected
+            async with cl.lock:
+                cl.team_sockets.setdefault(seat.id, set()).add(ws)
+                box.put(json.dumps(cl.team_state(seat)))
+                cl._sent[ws] = cl._team_key(seat)
+                await cl.push()          # the roster shows it connected
             while True:
                 raw = await ws.receive_text()
                 try:
@@ -590,17 +665,21 @@ def create_app(classroom: Classroom) -> FastAPI:
                     if not isinstance(data, dict) or data.get("type") != "submit":
                         raise Refused("unknown message (allowed: {\"type\": \"submit\", ...})", 400)
                     state = await cl.submit(seat, data)
-                    await ws.send_text(json.dumps(state))
+                    async with cl.lock:
+                        box.put(json.dumps(state))
+                        cl._sent[ws] = cl._team_key(seat)
                 except Refused as e:
-                    await ws.send_text(json.dumps({"type": "refused", "reason": e.reason,
-                                                   "state": cl.team_state(seat)}))
+                    async with cl.lock:
+                        box.put(json.dumps({"type": "refused", "reason": e.reason, "state": cl.team_state(seat)}),
+                                whole_state=False)
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
+            cl.close_outbox(ws)
             cl.team_sockets.get(seat.id, set()).discard(ws)
             cl._sent.pop(ws, None)
             with contextlib.suppress(Exception):
-                await cl.push()
+                await cl._push_locked()
 
     @app.websocket("/ws/host")
     async def ws_host(ws: WebSocket) -> None:
@@ -611,9 +690,11 @@ def create_app(classroom: Classroom) -> FastAPI:
         except Refused as e:
             await ws.close(code=BAD_KEY, reason=e.reason[:120])
             return
-        cl.host_sockets.add(ws)
+        box = cl.open_outbox(ws)
         try:
-            await ws.send_text(json.dumps(cl.room_state()))
+            async with cl.lock:
+                cl.host_sockets.add(ws)
+                box.put(json.dumps(cl.room_state()))
             while True:
                 raw = await ws.receive_text()
                 try:
@@ -622,23 +703,29 @@ def create_app(classroom: Classroom) -> FastAPI:
                         raise Refused("unknown message (allowed: {\"type\": \"action\", \"action\": ...})", 400)
                     await cl.act(data)
                 except Refused as e:
-                    await ws.send_text(json.dumps({"type": "refused", "reason": e.reason, "state": cl.room_state()}))
+                    async with cl.lock:
+                        box.put(json.dumps({"type": "refused", "reason": e.reason, "state": cl.room_state()}),
+                                whole_state=False)
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
+            cl.close_outbox(ws)
             cl.host_sockets.discard(ws)
 
     @app.websocket("/ws/public")
     async def ws_public(ws: WebSocket) -> None:
         await ws.accept()
-        cl.public_sockets.add(ws)
+        box = cl.open_outbox(ws)
         try:
-            await ws.send_text(json.dumps(cl.public_state()))
+            async with cl.lock:
+                cl.public_sockets.add(ws)
+                box.put(json.dumps(cl.public_state()))
             while True:
                 await ws.receive_text()         # the projector sends nothing; this waits for it to leave
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
+            cl.close_outbox(ws)
             cl.public_sockets.discard(ws)
 
     return app

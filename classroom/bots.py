@@ -119,7 +119,7 @@ async def play_bot(address: str, code: str, name: str, rule: str, *, fix: Mappin
         joined = r.json()
     report.team, token = joined["team"], joined["token"]
     ws_url = address.replace("http", "ws", 1).rstrip("/") + "/ws/team"
-    done_quarters: set[int] = set()
+    done_rounds: set[tuple[bool, int]] = set()      # (practice, quarter): the practice Q1 is not the real one
     backoff = 0.2
     while time.monotonic() - start < deadline:
         try:
@@ -141,7 +141,8 @@ async def play_bot(address: str, code: str, name: str, rule: str, *, fix: Mappin
                     if report.last_phase == "ended":
                         return report
                     q = room.get("open_quarter")
-                    if room.get("phase") == "open" and q and not team.get("submitted") and q not in done_quarters \
+                    round_ = (bool(room.get("practice")), q)
+                    if room.get("phase") == "open" and q and not team.get("submitted") and round_ not in done_rounds \
                             and not team.get("locked") and not team.get("bot"):
                         levers = {lv["name"]: (lv["value"], not lv["locked"] and not lv["imposed"])
                                   for lv in msg["levers"]}
@@ -151,7 +152,7 @@ async def play_bot(address: str, code: str, name: str, rule: str, *, fix: Mappin
                         await ws.send(json.dumps({"type": "submit", "quarter": q, "revision": team["revision"],
                                                   "levers": values}))
                         sent_at = time.monotonic()
-                        done_quarters.add(q)
+                        done_rounds.add(round_)
                         report.submitted += 1
                         if drop_after is not None and report.submitted == drop_after:
                             drop_after = None

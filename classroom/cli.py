@@ -41,10 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="address to listen on (default 0.0.0.0: every network of this machine, so teams on the "
                         "LAN can reach it; 127.0.0.1 keeps it on this machine)")
     s.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    s.add_argument("--rounds", default="gated", help=f"{' | '.join(MODES)}: gated rounds close when every team "
-                   "is in or the facilitator closes them; timed rounds also close when the clock runs out")
-    s.add_argument("--minutes", type=float, default=5.0, help="length of a timed round (default 5)")
-    s.add_argument("--max-teams", type=int, default=60, help="seats in the room (default 60)")
+    s.add_argument("--rounds", default=None, help=f"{' | '.join(MODES)}: gated rounds close when every team "
+                   "is in or the facilitator closes them; timed rounds also close when the clock runs out "
+                   "(default gated)")
+    s.add_argument("--minutes", type=float, default=None, help="length of a timed round (default 5)")
+    s.add_argument("--max-teams", type=int, default=None, help="seats in the room (default 60)")
     s.add_argument("--no-browser", action="store_true", help="do not open the facilitator page")
     b = sub.add_parser("bots", help="join bot teams to a classroom (rehearsals, network checks, tests)",
                        description="Join N bot teams to a running classroom; each plays by a rule until the "
@@ -77,6 +78,28 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
+def default_db(scenario: str, seed: int | None) -> str:
+    """./partnersim-classroom-SCENARIO-seedN.sqlite (the scenario's own seed if none given)."""
+    from sim.scenario import ScenarioError, load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+    except ScenarioError as e:
+        raise ClassroomCliError(str(e)) from None
+    return f"partnersim-classroom-{sc.name}-seed{sc.seed if seed is None else seed}.sqlite"
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on (host, port), or None if it can."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            return e.strerror or str(e)
+    return None
+
+
 def start(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -84,15 +107,18 @@ def start(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise ClassroomCliError(f"--port: {args.port} is not allowed (allowed: 1 to 65535)")
-    if not 0.25 <= args.minutes <= 120:
+    if args.minutes is not None and not 0.25 <= args.minutes <= 120:
         raise ClassroomCliError(f"--minutes: {args.minutes:g} is not allowed (allowed: 0.25 to 120)")
-    if not 1 <= args.max_teams <= 500:
+    if args.max_teams is not None and not 1 <= args.max_teams <= 500:
         raise ClassroomCliError(f"--max-teams: {args.max_teams} is not allowed (allowed: 1 to 500)")
     db = args.db
     if db is None:
         if not args.scenario:
             raise ClassroomCliError("give --scenario NAME|PATH for a new classroom, or --db FILE to carry one on")
-        db = f"partnersim-classroom-{Path(args.scenario).stem}-seed{args.seed if args.seed is not None else 'default'}.sqlite"
+        db = default_db(args.scenario, args.seed)
+    problem = port_problem(args.host, args.port)
+    if problem:                 # said before any file is created
+        raise ClassroomCliError(f"--port {args.port}: {problem} (give another --port)")
     cl, key, resumed = open_classroom(db, args.scenario, args.seed, mode=args.rounds, minutes=args.minutes,
                                       max_teams=args.max_teams)
     cl.attribute = True                 # the class debrief says which decisions separated the teams
@@ -173,7 +199,7 @@ def _room_fix(address: str) -> dict:
     try:
         name = httpx.get(address.rstrip("/") + "/api/public", timeout=10).json()["room"]["scenario"]["name"]
         return dict(load_bundled(name).fix)
-    except (httpx.HTTPError, KeyError, ValueError) as e:
-        raise ClassroomCliError(f"{address}: cannot read the room's scenario ({e})") from None
     except ScenarioError as e:
         raise ClassroomCliError(f"--policy fix needs a bundled scenario: {e}") from None
+    except (httpx.HTTPError, KeyError, ValueError) as e:
+        raise ClassroomCliError(f"{address}: cannot read the room's scenario ({e})") from None

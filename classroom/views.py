@@ -45,7 +45,7 @@ def room_info(room: Room, join_url: str, now: float | None = None) -> dict[str, 
     return {
         "code": room.code, "join_url": join_url, "phase": room.phase, "quarter": room.quarter,
         "open_quarter": room.open_quarter, "quarters": sc.quarters, "practice": room.practice,
-        "paused": room.paused, "deadline": room.deadline, "server_time": time.time() if now is None else now,
+        "paused": room.paused, "paused_left": room.left_when_paused, "deadline": room.deadline, "server_time": time.time() if now is None else now,
         "mode": room.mode, "minutes": room.minutes,
         "scenario": {"name": sc.name, "title": sc.title, "briefing": sc.briefing, "goal": sc.goal_text(),
                      "teaches": sc.teaches, "quarters": sc.quarters, "at_quarter": sc.at_quarter},
@@ -104,7 +104,7 @@ def upcoming(room: Room, seat: Seat) -> list[str]:
             continue
         if ev.kind == "policy":
             imposed = ", ".join(f"{LEVERS[k].label}: {LEVERS[k].fmt(v)}" for k, v in ev.changes)
-            out.append(f"{ev.message}\n{ev.who.capitalize()} imposes {imposed} for quarter {q}; you may change "
+            out.append(f"{ev.message}\n{ev.who[:1].upper() + ev.who[1:]} imposes {imposed} for quarter {q}; you may change "
                        f"it again from quarter {q + 1}.")
         else:
             out.append(f"{ev.message}\nThis hits the market when quarter {q} starts.")
@@ -151,13 +151,17 @@ def team_debrief(room: Room, seat: Seat) -> dict[str, Any]:
     frame = seat.model.quarterly_frame()
     best = best_frame(room)
     mistakes = diagnose(seat.model, sc)
-    won = sc.won(frame)
+    st = standing(sc.win, sc.at_quarter, frame)       # judged at the last quarter played if the game ended early
+    won = bool(st.clauses) and st.clauses_met == len(st.clauses)
+    early = st.quarters < sc.at_quarter
+    verdict = (f"The game ended after quarter {st.quarters}, before the goal's quarter {sc.at_quarter}: as things "
+               f"stood, you {'met' if won else 'did not meet'} the goal." if early else
+               "You met the goal." if won else "You missed the goal.")
     table = compare(frame, best) if not frame.empty else pd.DataFrame()
     return {
         "won": won,
-        "headline": ("You met the goal." if won else "You missed the goal.") + (
-            f" The lesson of this scenario: {sc.teaches}" if sc.teaches else ""),
-        "clauses": clause_rows(sc.judge(frame)),
+        "headline": verdict + (f" The lesson of this scenario: {sc.teaches}" if sc.teaches else ""),
+        "clauses": clause_rows(st.clauses),
         "mistakes": [{"claim": m.claim, "title": m.title, "when": m.when(), "lesson": m.lesson,
                       "evidence": m.evidence, "lesson_lever": m.of_the_lesson} for m in mistakes],
         "fix": [{"text": f.text(), "lesson": f.lesson,
@@ -169,11 +173,8 @@ def team_debrief(room: Room, seat: Seat) -> dict[str, Any]:
     }
 
 
-def seat_view(room: Room, seat: Seat, connected: bool) -> dict[str, Any]:
-    """The team part of a team's state (the `room` object is added when sent)."""
-    frame = seat.model.quarterly_frame()
-    best = best_frame(room) if not frame.empty else frame
-    played = room.phase not in ("lobby",) and not frame.empty
+def seat_decision(room: Room, seat: Seat, connected: bool) -> dict[str, Any]:
+    """The part of a team's state a submission changes: where it stands in the round, its levers."""
     return {
         "team": {"id": seat.id, "name": seat.name, "revision": seat.revision,
                  "submitted": seat.submitted is not None, "locked": seat.locked, "bot": seat.bot,
@@ -181,12 +182,26 @@ def seat_view(room: Room, seat: Seat, connected: bool) -> dict[str, Any]:
         "groups": list(LEVER_GROUPS),
         "levers": lever_rows(room, seat),
         "upcoming": upcoming(room, seat),
+    }
+
+
+def seat_results(room: Room, seat: Seat) -> dict[str, Any]:
+    """The part of a team's state only a played quarter changes: figures, charts, news, the goal."""
+    frame = seat.model.quarterly_frame()
+    played = room.phase != "lobby" and not frame.empty
+    best = best_frame(room) if played else frame
+    return {
         "tiles": [{"label": t.label, "value": t.value, "change": t.change, "good": t.good} for t in tiles(frame)],
         "charts": charts(frame, best) if played else [],
         "news": news(seat) if played else [],
         "goal": clause_rows(room.world.judge(frame)) if played else [],
         "debrief": team_debrief(room, seat) if room.phase == "ended" and not frame.empty else None,
     }
+
+
+def seat_view(room: Room, seat: Seat, connected: bool) -> dict[str, Any]:
+    """The team part of a team's state (the `room` object is added when sent)."""
+    return {**seat_decision(room, seat, connected), **seat_results(room, seat)}
 
 
 # ---------------------------------------------------------------------- the class

@@ -73,8 +73,8 @@ class WinCondition:
     def judged(self, value: float, target: Any) -> tuple[str, str]:
         """(value, target) as a clause line shows them: with enough digits that a missed goal
         never reads as met (14.6% against 15% reads "14.6%", not "15%"); see `units.fmt_judged`."""
-        if self.kind == "bool":
-            return self.show(value), self.show(target)
+        if self.kind == "bool":         # the flag's metric is 0 while all is well ("still funded": yes)
+            return ("yes" if value == 0 else "no"), self.show(target)
         return units.fmt_judged(self.unit, value, float(target), self.met)
 
     @property

@@ -152,9 +152,8 @@ const PS = (() => {
 
   /** A span that counts down to `deadline` by itself (every element made here ticks once a second). */
   function countdown(deadline, opts = {}) {
-    const el = h("span", { class: "countdown " + (opts.class || "") });
+    const el = h("span", { class: "countdown " + (opts.class || ""), role: "timer", "aria-live": "off" });
     el._deadline = deadline;
-    el._paused = Boolean(opts.paused);
     el._prefix = opts.prefix || "";
     tickOne(el);
     return el;
@@ -166,12 +165,25 @@ const PS = (() => {
       el.textContent = "";
       return;
     }
-    el.textContent = el._paused ? `${el._prefix}${mmss(left)} (paused)` : `${el._prefix}${mmss(left)}`;
-    el.classList.toggle("urgent", left <= 30 && !el._paused);
+    el.textContent = `${el._prefix}${mmss(left)}`;
+    el.classList.toggle("urgent", left <= 30);
     el.classList.toggle("over", left <= 0);
   }
 
   setInterval(() => document.querySelectorAll(".countdown").forEach(tickOne), 250);
+
+  /**
+   * The round's clock for `room` (null when there is none): a live countdown to `deadline`, or,
+   * while paused, the time that was left (if the server says it) marked "paused".
+   */
+  function clock(room, deadline, cls) {
+    if (room.paused) {
+      const left = room.left_when_paused ?? room.left ?? null;
+      if (typeof left !== "number") return null;
+      return h("span", { class: `countdown-frozen ${cls || ""}` }, `${mmss(left)} (paused)`);
+    }
+    return deadline ? countdown(deadline, { class: cls }) : null;
+  }
 
   // ---------------------------------------------------------------- websocket with reconnect
   /**
@@ -310,13 +322,25 @@ const PS = (() => {
       dashed ? s("rect", { x: 10, y: 3, width: 6, height: 6, fill: colour }) : s("circle", { cx: 13, cy: 6, r: 3.5, fill: colour }));
   }
 
+  /** A colour per series: a dashed (best practice) series named after a solid one takes its colour
+   * ("Partner revenue" and "Partner revenue, best practice"); any other series the next colour. */
+  function seriesColours(series) {
+    const out = [];
+    let next = 0;
+    series.forEach((ser, i) => {
+      const twin = ser.dashed ? series.findIndex((o, k) => k < i && !o.dashed && String(ser.label).startsWith(String(o.label))) : -1;
+      out.push(twin >= 0 ? out[twin] : COLOURS[next++ % COLOURS.length]);
+    });
+    return out;
+  }
+
   /**
    * A line chart as a figure: title, legend (swatch + label: line style and marker shape, not
    * only colour), y axis in the chart's unit, quarters on x. `span` is the x axis length (the
    * scenario's quarters) so a line grows across a fixed axis as the game goes on.
    */
   function lineChart(chart, span) {
-    const W = 460, H = 230;
+    const W = 420, H = 230;
     const L = 62, R = 12, T = 12, B = 30;
     const pw = W - L - R, ph = H - T - B;
     const series = chart.series || [];
@@ -351,15 +375,16 @@ const PS = (() => {
     }
     svg.appendChild(s("line", { x1: L, x2: L, y1: T, y2: T + ph, class: "axis" }));
     svg.appendChild(s("line", { x1: L, x2: W - R, y1: T + ph, y2: T + ph, class: "axis" }));
-    const every = Math.max(1, Math.ceil(n / 12));
+    const every = Math.max(1, Math.ceil(n / 7));
     for (let q = 1; q <= n; q += every) {
       svg.appendChild(s("text", { x: xp(q), y: H - 10, "text-anchor": "middle", class: "tick", text: `Q${q}` }));
     }
     if (!all.length) {
       svg.appendChild(s("text", { x: L + pw / 2, y: T + ph / 2, "text-anchor": "middle", class: "empty", text: "no data yet" }));
     }
+    const colours = seriesColours(series);
     series.forEach((ser, i) => {
-      const colour = COLOURS[i % COLOURS.length];
+      const colour = colours[i];
       const pts = [];
       (ser.values || []).forEach((v, k) => {
         if (v === null || v === undefined || !Number.isFinite(v)) { pts.push(null); return; }
@@ -385,7 +410,7 @@ const PS = (() => {
       });
     });
     const legend = h("ul", { class: "legend" },
-      series.map((ser, i) => h("li", null, dashSwatch(COLOURS[i % COLOURS.length], ser.dashed), h("span", null, ser.label))));
+      series.map((ser, i) => h("li", null, dashSwatch(colours[i], ser.dashed), h("span", null, ser.label))));
     return h("figure", { class: "chart-box" },
       h("figcaption", null, h("span", { class: "chart-title" }, chart.title || ""),
         unitWord ? h("span", { class: "chart-unit" }, ` · ${unitWord}`) : null),
@@ -445,6 +470,6 @@ const PS = (() => {
     return h("span", { class: `dot dot-${kind}`, title: words }, h("span", { class: "sr" }, words));
   }
 
-  return { esc, h, s, fill, lines, fmt, niceTicks, noteServerTime, secondsLeft, mmss, countdown, connect, api,
+  return { esc, h, s, fill, lines, fmt, niceTicks, noteServerTime, secondsLeft, mmss, countdown, clock, connect, api,
     download, lineChart, sparkline, PHASE_WORDS, quarterWords, timeOf, dot, COLOURS };
 })();

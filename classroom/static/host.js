@@ -8,7 +8,7 @@
 "use strict";
 
 (() => {
-  const { h, fill, connect, api, countdown, dot, sparkline, quarterWords, download } = PS;
+  const { h, fill, connect, api, dot, sparkline, quarterWords, download } = PS;
   const $ = (id) => document.getElementById(id);
   const KEY = "partnersim.host";
 
@@ -134,8 +134,8 @@
       h("div", { class: "round-head" },
         h("span", { class: "round-phase" }, head),
         r.practice && r.phase !== "lobby" ? h("span", { class: "badge practice" }, "practice") : null,
-        r.paused ? h("span", { class: "badge practice" }, "❚❚ paused") : null,
-        r.phase === "open" && r.deadline ? countdown(r.deadline, { paused: r.paused, class: "round-clock", prefix: "⏱ " }) : null),
+        r.paused ? h("span", { class: "badge practice" }, "paused") : null,
+        r.phase === "open" ? PS.clock(r, r.deadline, "round-clock") : null),
       h("p", { class: "round-sub" }, sub, sub ? " " : "", h("span", { class: "muted small" }, `${mode}.`)));
 
     if (!app.buttons) {   // built once: a click never lands on a button replaced under the pointer
@@ -167,34 +167,40 @@
       fill("roster", h("p", { class: "muted" }, "No team has joined yet. Teams scan the QR code or open the join address."));
       return;
     }
-    const timed = r.mode === "timed" && r.phase === "open";
+    const timed = r.mode === "timed";
+    const open = r.phase === "open";
+    const ended = r.phase === "ended";
+    const cols = ["Team", "Seat", "This round", timed ? "Time left" : null, ended ? null : "Actions"].filter(Boolean);
     fill("roster", h("table", { class: "roster" },
-      h("thead", null, h("tr", null, ["Team", "Connection", "This round", "Time left", "Seat", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", null, h("tr", null, cols.map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", null, roster.map((t) => {
-        const conn = t.connected ? ["ok", "online"] : ["off", "offline"];
-        let round = h("span", { class: "no" }, "waiting");
-        if (t.locked) round = h("span", null, "🔒 locked");
-        else if (t.submitted) round = h("span", { class: "yes" }, `✓ submitted${t.revision > 1 ? ` (${t.revision}×)` : ""}`);
-        else if (r.phase !== "open") round = h("span", { class: "no" }, "–");
+        const seat = t.bot
+          ? h("span", { class: "state-word" }, dot("bot", "bot"), `bot (${t.bot})`)
+          : t.connected ? h("span", { class: "state-word" }, dot("ok", "online"), "online")
+            : h("span", { class: "state-word no" }, dot("off", "offline"), "offline");
+        let round = h("span", { class: "no" }, open ? "waiting" : "–");
+        if (t.locked) round = h("span", null, h("strong", null, "locked"));
+        else if (open && t.submitted) round = h("span", { class: "yes" }, `✓ submitted${t.revision > 1 ? ` ×${t.revision}` : ""}`);
         const deadline = t.deadline ?? r.deadline;
         const choice = app.botChoice[t.id] || "baseline";
         const sel = h("select", { "aria-label": `Bot policy for ${t.name}`, onchange: (ev) => { app.botChoice[t.id] = ev.target.value; } },
           [["baseline", "baseline"], ["fix", "the fix"], ["random", "random"]].map(([v, l]) => h("option", { value: v, selected: v === choice }, l)));
         return h("tr", null,
           h("td", { class: "name" }, t.name),
-          h("td", null, h("span", { class: "state-word" }, dot(conn[0], conn[1]), conn[1])),
+          h("td", null, seat),
           h("td", null, round),
-          h("td", null, r.phase === "open" && deadline ? countdown(deadline, { paused: r.paused }) : h("span", { class: "no" }, "–")),
-          h("td", null, t.bot ? h("span", { class: "state-word" }, dot("bot", "bot"), `bot: ${t.bot}`) : "team"),
-          h("td", null, h("div", { class: "acts" },
-            h("button", { type: "button", class: "small", disabled: !timed, title: timed ? "Two more minutes for this team" : "Only in an open timed round",
-              onclick: () => act({ action: "extend", team: t.id, minutes: 2 }) }, "+2 min"),
+          timed ? h("td", null, (open && PS.clock(r, deadline, "")) || h("span", { class: "no" }, "–")) : null,
+          ended ? null : h("td", null, h("div", { class: "acts" },
+            timed ? h("button", { type: "button", class: "small", disabled: !open, title: "Two more minutes for this team",
+              onclick: () => act({ action: "extend", team: t.id, minutes: 2 }) }, "+2 min") : null,
             t.locked
-              ? h("button", { type: "button", class: "small", onclick: () => act({ action: "reopen", team: t.id }) }, "Reopen")
-              : h("button", { type: "button", class: "small", onclick: () => act({ action: "lock", team: t.id }) }, "Lock"),
+              ? h("button", { type: "button", class: "small", disabled: !open, title: "Let this team submit again", onclick: () => act({ action: "reopen", team: t.id }) }, "Reopen")
+              : h("button", { type: "button", class: "small", disabled: !open, title: open ? "Stop this team changing its decisions this round" : "Only while a round is open",
+                onclick: () => act({ action: "lock", team: t.id }) }, "Lock"),
             t.bot
               ? h("button", { type: "button", class: "small", onclick: () => act({ action: "unbot", team: t.id }) }, "Take back")
-              : [sel, h("button", { type: "button", class: "small", onclick: () => act({ action: "bot", team: t.id, policy: app.botChoice[t.id] || "baseline" }) }, "Hand to bot")])));
+              : h("span", { class: "bot-pick" }, sel, h("button", { type: "button", class: "small",
+                onclick: () => act({ action: "bot", team: t.id, policy: app.botChoice[t.id] || "baseline" }) }, "Hand to bot")))));
       }))));
   }
 
@@ -207,7 +213,8 @@
 
   /** The ranked leaderboard table (shared look with the projector). */
   function renderBoard(rows, target) {
-    if (!rows.length) {
+    const r = app.st ? app.st.room : {};
+    if (!rows.length || !r.quarter) {
       fill(target, h("p", { class: "muted" }, "The leaderboard fills in after the first quarter."));
       return;
     }
@@ -242,7 +249,7 @@
     const shockHelp = h("p", { class: "hint" });
     const showShockHelp = () => {
       const x = shocks.find((s) => s.value === shockSel.value);
-      shockHelp.textContent = x && x.label !== x.value ? x.label : "";
+      shockHelp.textContent = x && x.label !== x.value ? String(x.label).replace(/`/g, "") : "";
     };
     shockSel.addEventListener("change", showShockHelp);
     showShockHelp();
@@ -365,6 +372,14 @@
     } }, label)));
   }
 
+  function goalWords(x) {
+    const of = Array.isArray(x.clauses) && x.clauses.length ? ` (${x.clauses_met ?? 0} of ${x.clauses.length} clauses)`
+      : typeof x.clauses_met === "number" ? ` (${x.clauses_met} clause${x.clauses_met === 1 ? "" : "s"} met)` : "";
+    if (x.won === true) return h("span", { class: "yes" }, "✓ met");
+    if (x.won === false) return h("span", { class: "no" }, `✗ missed${of}`);
+    return h("span", { class: "no" }, of ? of.trim().replace(/[()]/g, "") : "–");
+  }
+
   function renderClassDebrief(st) {
     const d = st.debrief;
     const box = $("class-debrief");
@@ -380,11 +395,11 @@
         h("thead", null, h("tr", null, ["Team", "Goal", "Partner share", "Net contribution", "Conflicts", "Partners lost"]
           .map((c, k) => h("th", { scope: "col", class: k >= 4 ? "num" : "" }, c)))),
         h("tbody", null,
-          h("tr", { class: "best-row" }, h("th", { scope: "row" }, "Best practice (same world)"), h("td", null, "–"),
+          h("tr", { class: "best-row" }, h("th", { scope: "row" }, "Best practice (same world)"), h("td", null, goalWords(best)),
             h("td", null, bf.share || "–"), h("td", null, bf.net || "–"), h("td", { class: "num" }, bf.conflicts || "–"),
             h("td", { class: "num" }, bf.lost || "–")),
           teams.map((t) => h("tr", null, h("td", { class: "name" }, t.team),
-            h("td", null, t.won ? h("span", { class: "yes" }, "✓ met") : h("span", { class: "no" }, "✗ missed")),
+            h("td", null, goalWords(t)),
             h("td", null, (t.figures || {}).share || "–"), h("td", null, (t.figures || {}).net || "–"),
             h("td", { class: "num" }, (t.figures || {}).conflicts || "–"), h("td", { class: "num" }, (t.figures || {}).lost || "–")))))),
       (d.separating || []).length ? h("section", null, h("h3", null, "Decisions that separated the teams"),
@@ -398,4 +413,11 @@
   const token = takeToken();
   if (token) start(token);
   else showNoKey("");
+  // A facilitator link pasted into this tab's address bar changes only the fragment.
+  window.addEventListener("hashchange", () => {
+    const t = takeToken();
+    if (!t) return;
+    if (app.sock) app.sock.close();
+    start(t);
+  });
 })();

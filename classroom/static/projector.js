@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { h, fill, connect, countdown, dot, sparkline, quarterWords } = PS;
+  const { h, fill, connect, dot, sparkline, quarterWords } = PS;
   const $ = (id) => document.getElementById(id);
   const TOP = 10;
 
@@ -13,6 +13,16 @@
     document.title = `Room ${r.code} · partnersim`;
     $("p-code").textContent = r.code || "";
     $("p-url").textContent = r.join_url || "";
+    // In the lobby the teams joining fill the right; once the game runs the leaderboard takes
+    // the right and the roster moves under the (smaller) QR code.
+    const running = r.phase !== "lobby";
+    $("proj").classList.toggle("running", running);
+    const chips = $("p-chips");
+    const home = running ? $("p-left") : $("p-right");
+    if (chips.parentElement !== home) {
+      if (running) home.appendChild(chips);
+      else home.insertBefore(chips, $("p-board"));
+    }
     renderHead(r, sc);
     renderChips(r, st.roster || []);
     renderBoard(r, st.leaderboard || []);
@@ -26,39 +36,53 @@
     else if (r.phase === "resolving") phase = `${qw}: being played…`;
     else if (r.phase === "results") phase = `${qw}: results`;
     else if (r.phase === "ended") phase = "Game over: final standings";
+    // the facilitator's latest message, while it is fresh (a stale "ten minutes left" misleads)
     const msgs = r.messages || [];
-    const last = msgs.length ? msgs[msgs.length - 1] : null;
+    const recent = msgs.length ? msgs[msgs.length - 1] : null;
+    const last = recent && typeof recent.at === "number" && (r.server_time ?? recent.at) - recent.at < 15 * 60 ? recent : null;
     fill("p-head",
       h("p", { class: "proj-title" }, sc.title || sc.name || ""),
       h("div", { class: "proj-round" },
         h("span", { class: "proj-phase" }, phase),
         r.practice && r.phase !== "lobby" ? h("span", { class: "badge practice" }, "practice round") : null,
-        r.paused ? h("span", { class: "badge practice" }, "❚❚ paused") : null,
-        r.phase === "open" && r.deadline ? countdown(r.deadline, { paused: r.paused, class: "proj-clock" }) : null),
+        r.paused ? h("span", { class: "badge practice" }, "paused") : null,
+        r.phase === "open" ? PS.clock(r, r.deadline, "proj-clock") : null),
       sc.goal ? h("p", { class: "proj-goal" }, h("strong", null, "Goal: "), sc.goal) : null,
-      last ? h("p", { class: "proj-msg" }, last.text) : null);
+      last ? h("p", { class: "proj-msg" }, h("span", { class: "muted" }, `${PS.timeOf(last.at)} `), last.text) : null);
   }
 
   function renderChips(r, roster) {
     const open = r.phase === "open";
     const submitted = roster.filter((t) => t.submitted).length;
     let count = `${roster.length} team${roster.length === 1 ? "" : "s"} joined`;
-    if (open) count = `${submitted} of ${roster.length} teams submitted`;
-    fill("p-chips",
-      h("div", { class: "proj-count" }, roster.length ? count : "No team has joined yet"),
-      h("div", { class: `chips${roster.length > 16 ? " many" : ""}` }, roster.map((t) => {
-        let kind = "waiting", word = open ? "waiting" : "ready";
-        if (t.bot) { kind = "bot"; word = "bot"; }
-        else if (!t.connected) { kind = "offline"; word = "offline"; }
-        if (open && t.submitted) { kind = t.bot ? "bot submitted" : "submitted"; word = t.bot ? "bot ✓" : "✓ submitted"; }
-        const d = t.bot ? dot("bot", "bot") : t.connected ? dot("ok", "online") : dot("off", "offline");
-        return h("span", { class: `chip ${kind}` }, d, h("span", { class: "chip-name" }, t.name), h("span", { class: "chip-state" }, word));
-      })));
+    if (open) count = `${submitted} of ${roster.length} submitted`;
+    // While a round is open, the teams still deciding come first: that is who the room waits for.
+    const order = open ? [...roster].sort((a, b) => Number(Boolean(a.submitted)) - Number(Boolean(b.submitted))) : roster;
+    const box = h("div", { class: `chips${roster.length > 16 ? " many" : ""}` }, order.map((t) => {
+      let kind = "waiting", word = open ? "waiting" : "ready";
+      if (t.bot) { kind = "bot"; word = "bot"; }
+      else if (!t.connected) { kind = "offline"; word = "offline"; }
+      if (open && t.submitted) { kind = t.bot ? "bot submitted" : "submitted"; word = t.bot ? "bot ✓" : "✓ submitted"; }
+      const d = t.bot ? dot("bot", "bot") : t.connected ? dot("ok", "online") : dot("off", "offline");
+      return h("span", { class: `chip ${kind}` }, d, h("span", { class: "chip-name" }, t.name), h("span", { class: "chip-state" }, word));
+    }));
+    fill("p-chips", h("div", { class: "proj-count" }, roster.length ? count : "No team has joined yet"), box);
+    // Too many to show: drop chips from the end and say how many are not shown.
+    const overflows = () => box.scrollHeight > box.clientHeight + 2;
+    if (!overflows()) return;
+    const more = h("span", { class: "chip more" });
+    box.appendChild(more);
+    let hidden = 0;
+    while (overflows() && box.childElementCount > 2) {
+      more.previousElementSibling.remove();
+      hidden += 1;
+      more.textContent = `+${hidden} more`;
+    }
   }
 
   function renderBoard(r, rows) {
-    if (!rows.length) {
-      fill("p-board", h("p", { class: "proj-empty" }, r.phase === "lobby" ? "The leaderboard appears after the first quarter." : ""));
+    if (!rows.length || r.phase === "lobby" || !r.quarter) {
+      fill("p-board", h("p", { class: "proj-empty" }, "The leaderboard appears after the first quarter."));
       return;
     }
     const f = (row, k) => (row.figures && row.figures[k]) || "–";

@@ -7,7 +7,7 @@
 "use strict";
 
 (() => {
-  const { h, fill, lines, fmt, connect, api, countdown, dot, lineChart, quarterWords } = PS;
+  const { h, fill, lines, fmt, connect, api, dot, lineChart, quarterWords } = PS;
   const $ = (id) => document.getElementById(id);
 
   const LAST_ROOM = "partnersim.lastRoom";
@@ -98,6 +98,13 @@
     showJoin(app.code);
   });
 
+  /** The words for a key the room does not know (the server's reason when it gives one). */
+  function keyProblem(reason) {
+    const r = String(reason || "").trim();
+    if (!r) return "This team's key is not valid in this room: join again with the room code.";
+    return /not valid/i.test(r) ? r.charAt(0).toUpperCase() + r.slice(1) : `This team's key is not valid in this room (${r}): join again.`;
+  }
+
   // ------------------------------------------------------------------ connection
   function start(code, creds) {
     app.code = code;
@@ -118,14 +125,14 @@
       onStatus: showConn,
       onAuthFail: (reason) => {
         clearCreds(code);
-        showJoin(code, `This team's key is not valid in this room (${reason}). Join again.`);
+        showJoin(code, keyProblem(reason));
       },
     });
   }
 
   function showConn(status) {
     const words = { open: "connected", connecting: "connecting…", reconnecting: "reconnecting…", closed: "disconnected" }[status] || status;
-    fill("conn", dot(status === "open" ? "ok" : "warn", words), h("span", { class: "conn-text" }, words));
+    fill("conn", dot(status === "open" ? "ok" : "warn", words), h("span", { class: status === "open" ? "conn-text" : "conn-text show" }, words));
   }
 
   function onMessage(msg) {
@@ -195,6 +202,7 @@
     renderLevers(st);
     renderSubmitBar();
     renderResults(st);
+    queueFit();
   }
 
   function renderStatus(st) {
@@ -225,17 +233,17 @@
       head = `${qw}: results`;
       sub = "Here is what happened. The facilitator will open the next quarter.";
     } else if (r.phase === "ended") {
-      kind = "ok";
       sub = "The game is over: your debrief is below.";
     }
-    const icon = { act: "●", ok: "✓", wait: "…", pause: "❚❚" }[kind];
+    const icon = { ok: "✓" }[kind] || "";
     fill("status",
       h("div", { class: `status-main status-${kind}` },
-        h("span", { class: "status-icon", "aria-hidden": "true" }, icon),
+        icon ? h("span", { class: "status-icon", "aria-hidden": "true" }, icon) : null,
         h("span", { class: "status-head" }, head),
         r.practice && r.phase !== "lobby" ? h("span", { class: "badge practice" }, "practice round: it will be reset") : null,
-        r.phase === "open" && deadline ? countdown(deadline, { paused: r.paused, class: "status-clock", prefix: "⏱ " }) : null),
-      sub ? h("div", { class: "status-sub" }, sub) : null);
+        r.phase === "open" ? PS.clock(r, deadline, "status-clock") : null),
+      sub ? h("div", { class: "status-sub" }, sub,
+        kind === "act" ? h("a", { class: "to-levers", href: "#decide" }, " Go to your levers ↓") : null) : null);
   }
 
   function renderNotes(st) {
@@ -299,10 +307,11 @@
     $("decide").hidden = r.phase === "ended";
     let hint = "";
     if (r.phase === "lobby") hint = "These are the policies you start with. You can change them once the first quarter opens.";
-    else if (r.phase === "open" && editable) hint = `Decide for ${quarterWords(r).toLowerCase()}. Tap ⓘ for what a lever does.`;
+    else if (r.phase === "open" && editable) hint = `Decide for ${quarterWords(r).toLowerCase()}. Tap ? for what a lever does.`;
     else if (r.phase === "open") hint = st.team.bot ? "A bot decides this round." : "Your decisions are locked this round.";
     else hint = "The policy in force. You can change it when the next quarter opens.";
     $("decide-hint").textContent = hint;
+    $("decide").classList.toggle("deciding", r.phase === "open" && editable);
     const sig = leverSignature(st);
     if (sig === app.leverSig) { markChanges(st); return; }   // keep the controls (and a slider in the hand)
     app.leverSig = sig;
@@ -335,7 +344,7 @@
     const helpId = `${id}-help`;
     const cur = current(lv);
     const helpBtn = h("button", { type: "button", class: "help-btn", "aria-label": `What is ${lv.label}?`, "aria-expanded": "false",
-      "aria-controls": helpId, title: lv.help || "" }, "ⓘ");
+      "aria-controls": helpId, title: lv.help || "" }, h("span", { "aria-hidden": "true" }, "?"));
     const helpText = h("p", { id: helpId, class: "help-text", hidden: true }, lv.help || "");
     helpBtn.addEventListener("click", () => {
       helpText.hidden = !helpText.hidden;
@@ -345,13 +354,20 @@
       h("div", { class: "lever-head" },
         h("label", { for: id, id: `${id}-label` }, lv.label),
         helpBtn,
-        h("span", { class: "lever-value", "aria-live": "off" }, shownFor(lv, cur))),
+        h("span", { class: "lever-value", "aria-live": "off", hidden: lv.kind === "choice" || lv.kind === "bool" }, shownFor(lv, cur))),
       helpText,
       control(lv, id, cur, disabled),
-      lv.locked ? h("p", { class: "lever-note locked" }, h("span", { "aria-hidden": "true" }, "🔒 "), h("strong", null, "Locked: "), lv.locked) : null,
-      lv.imposed ? h("p", { class: "lever-note imposed" }, h("span", { "aria-hidden": "true" }, "⚑ "), h("strong", null, "Imposed: "), lv.imposed) : null,
+      lv.locked ? h("p", { class: "lever-note locked" }, ...reasonNote("Locked", lv.locked)) : null,
+      lv.imposed ? h("p", { class: "lever-note imposed" }, ...reasonNote("Imposed", lv.imposed)) : null,
       h("p", { class: "lever-mark" }));
     return row;
+  }
+
+  /** "Locked: reason", unless the reason already starts with the word. */
+  function reasonNote(word, reason) {
+    const text = String(reason);
+    if (text.toLowerCase().startsWith(word.toLowerCase())) return [h("strong", null, text.slice(0, word.length)), text.slice(word.length)];
+    return [h("strong", null, `${word}: `), text];
   }
 
   function isOnOff(lv) {
@@ -414,7 +430,7 @@
       const mark = row.querySelector(".lever-mark");
       let text = "";
       if (edited) text = `changed from ${shownFor(lv, base(lv))} · not sent yet`;
-      else if (submitted && st.room.phase === "open") text = "✓ submitted";
+      else if (submitted && st.room.phase === "open") text = "✓ change submitted";
       mark.textContent = text;
       mark.hidden = !text;
     }
@@ -444,6 +460,13 @@
     const ref = $("refusal");
     ref.hidden = !app.refusal;
     ref.textContent = app.refusal ? `Not accepted: ${app.refusal}` : "";
+    // a reason that names a lever ('levers.enablement': ...) marks that lever too
+    const named = app.refusal ? /levers\.([a-z_]+)/.exec(app.refusal) : null;
+    document.querySelectorAll(".lever.refused").forEach((el) => el.classList.remove("refused"));
+    if (named) {
+      const row = document.querySelector(`.lever[data-name="${named[1]}"]`);
+      if (row) row.classList.add("refused");
+    }
   }
 
   $("submit").addEventListener("click", async () => {
@@ -468,7 +491,7 @@
       app.refusal = (res.data && res.data.error) || "the server did not accept it";
       if (res.status === 401 || res.status === 403) {
         clearCreds(app.code);
-        showJoin(app.code, `This team's key is not valid in this room (${app.refusal}). Join again.`);
+        showJoin(app.code, keyProblem(app.refusal));
         return;
       }
       renderSubmitBar();
@@ -478,25 +501,32 @@
   // ------------------------------------------------------------------ results
   function renderResults(st) {
     const r = st.room;
-    const tiles = st.tiles || [];
+    const tiles = (st.tiles || []).some((t) => !/^[-–]?$/.test(String(t.value).trim())) ? st.tiles : [];
     fill("tiles", tiles.length ? tiles.map((t) => {
       const good = Number(t.good) || 0;
-      const word = good > 0 ? "good" : good < 0 ? "bad" : "";
+      const word = good > 0 ? "better" : good < 0 ? "worse" : "";
       return h("div", { class: `tile ${good > 0 ? "good" : good < 0 ? "bad" : "neutral"}` },
         h("div", { class: "tile-label" }, t.label),
         h("div", { class: "tile-value" }, t.value),
-        t.change ? h("div", { class: "tile-change" },
-          good ? h("span", { class: "tile-icon", "aria-hidden": "true" }, good > 0 ? "✓ " : "! ") : null,
-          t.change, word ? h("span", { class: "sr" }, ` (${word})`) : null) : null);
+        t.change ? h("div", { class: "tile-change" }, t.change, word ? h("span", { class: "tile-word" }, ` ${word}`) : null) : null);
     }) : null);
 
     const news = st.news || [];
     const newsBox = $("news");
     newsBox.hidden = !news.length;
-    fill(newsBox, h("h2", null, news.length ? `What happened in quarter ${news[0].quarter}` : "News"),
-      h("ul", { class: "news-list" }, news.map((n) => h("li", { class: `news-item kind-${String(n.kind || "").replace(/[^a-z_]/gi, "")}` },
-        h("span", { class: "news-kind" }, String(n.kind || "").replace(/_/g, " ")),
-        h("span", { class: "news-text" }, lines(n.text, "news-what", "news-cause"))))));
+    const NEWS = 6;
+    const newsKey = news.length ? `${news[0].quarter}:${news.length}` : "";
+    if (newsKey !== app.newsKey) { app.newsKey = newsKey; app.newsAll = false; }
+    const shown = app.newsAll ? news : news.slice(0, NEWS);
+    const played = r.quarter || (news.length ? news[news.length - 1].quarter : 0);
+    fill(newsBox, h("h2", null, played ? `What happened in quarter ${played}` : "News"),
+      h("ul", { class: "news-list" }, shown.map((n) => h("li", { class: `news-item kind-${String(n.kind || "").replace(/[^a-z_]/gi, "")}` },
+        h("span", { class: "news-kind" }, String(n.kind || "").replace(/_/g, " "),
+          n.quarter !== played ? h("span", { class: "news-when" }, n.quarter === r.open_quarter ? "this quarter" : `quarter ${n.quarter}`) : null),
+        h("span", { class: "news-text" }, lines(n.text, "news-what", "news-cause"))))),
+      news.length > NEWS ? h("button", { type: "button", class: "small", "aria-expanded": String(app.newsAll),
+        onclick: () => { app.newsAll = !app.newsAll; renderResults(app.st); } },
+        app.newsAll ? "Show fewer" : `Show all ${news.length} news items`) : null);
 
     const goal = st.goal || [];
     const goalBox = $("goal");
@@ -527,7 +557,8 @@
       h("p", { class: `headline ${d.won ? "won" : "lost"}` },
         h("span", { class: "badge" }, d.won ? "✓ Goal met" : "✗ Goal missed"), " ", d.headline || ""),
       clauseList(d.clauses),
-      sc.teaches ? h("p", { class: "lesson" }, h("strong", null, "The lesson. "), sc.teaches) : null,
+      sc.teaches && !String(d.headline || "").includes(sc.teaches)
+        ? h("p", { class: "lesson" }, h("strong", null, "The lesson. "), sc.teaches) : null,
       (d.mistakes || []).length ? h("section", null, h("h3", null, "Mistakes your decisions made"),
         h("ol", { class: "mistakes" }, d.mistakes.map((m) => h("li", { class: "mistake" },
           h("div", { class: "mistake-head" }, h("strong", null, m.title), m.claim ? h("span", { class: "tag" }, m.claim) : null,
@@ -535,7 +566,10 @@
           m.lesson ? h("p", null, m.lesson) : null,
           m.evidence ? h("p", { class: "evidence" }, h("span", { class: "muted" }, "Evidence: "), m.evidence) : null)))) : null,
       (d.fix || []).length ? h("section", null, h("h3", null, "The fix"),
-        h("ul", { class: "fix" }, d.fix.map((f) => h("li", null, f.text, f.lesson ? h("span", { class: "tag" }, f.lesson) : null)))) : null,
+        d.fix_summary ? h("p", null, d.fix_summary) : null,
+        h("ul", { class: "fix" }, d.fix.map((f) => h("li", null, f.text,
+          f.lesson === true ? h("span", { class: "tag" }, "the lesson") : typeof f.lesson === "string" && f.lesson ? h("span", { class: "tag" }, f.lesson) : null,
+          f.since ? h("span", { class: "muted small" }, ` · ${f.since}`) : null)))) : null,
       (d.table || []).length ? h("section", null, h("h3", null, "You and best practice, same world"),
         h("div", { class: "table-wrap" }, h("table", { class: "compare" },
           h("thead", null, h("tr", null, h("th", { scope: "col" }, "Measure"), h("th", { scope: "col" }, "You"),
@@ -543,6 +577,22 @@
           h("tbody", null, d.table.map((row) => h("tr", null, h("th", { scope: "row" }, row.measure),
             h("td", null, row.you), h("td", null, row.best))))))) : null);
   }
+
+  // On a laptop the levers panel stays in view beside the results; its height follows the
+  // space left under it, so the Submit button at its foot is always on screen.
+  const wide = window.matchMedia("(min-width: 980px)");
+  let fitQueued = false;
+  function fitDecide() {
+    fitQueued = false;
+    const panel = $("decide");
+    if (!wide.matches) { panel.style.maxHeight = ""; return; }
+    const top = Math.max(panel.getBoundingClientRect().top, 64);
+    panel.style.maxHeight = `${Math.max(320, window.innerHeight - top - 16)}px`;
+  }
+  const queueFit = () => { if (!fitQueued) { fitQueued = true; requestAnimationFrame(fitDecide); } };
+  window.addEventListener("scroll", queueFit, { passive: true });
+  window.addEventListener("resize", queueFit);
+  new MutationObserver(queueFit).observe($("game"), { childList: true, subtree: false, attributes: true });
 
   // ------------------------------------------------------------------ start
   const params = new URLSearchParams(location.search);
