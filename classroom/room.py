@@ -306,7 +306,8 @@ class Room:
     def _do_close(self, row: ActionRow) -> str:
         waiting = [s.name for s in self.seats.values() if not s.decided]
         self.phase = "resolving"
-        why = {"time": "time is up", "all_in": "every team is in"}.get(row.body.get("reason", ""), "closed")
+        why = {"time": "time is up", "all_in": "every team is in"}.get(row.body.get("reason", ""),
+                                                                        "by the facilitator")
         kept = f"; {len(waiting)} kept last quarter's policy" if waiting else ""
         return f"Q{self.quarter + 1} closed: {why}{kept}"
 
