@@ -112,12 +112,13 @@ class Classroom:
         only when a quarter was played (a submission costs a millisecond, not a quarterly frame)."""
         room = self.room
         connected = bool(self.team_sockets.get(seat.id))
-        key = (seat.revision, seat.submitted is not None, seat.locked, seat.bot, seat.kept_last, seat.extra,
-               seat.model.quarter, room.phase, room.quarter, len(room.injected), room.deadline, connected)
+        key = (room.generation, seat.revision, seat.submitted is not None, seat.locked, seat.bot, seat.kept_last,
+               seat.extra, seat.model.quarter, room.phase, room.quarter, len(room.injected), room.deadline,
+               connected)
         cached = self._seat_cache.get(seat.id)
         if cached is None or cached[0] != key:
-            rkey = (seat.model.quarter, len(seat.model.event_log), len(room.injected), room.phase == "ended",
-                    room.phase == "lobby")
+            rkey = (room.generation, seat.model.quarter, len(seat.model.event_log), len(room.injected),
+                    room.phase == "ended", room.phase == "lobby")
             results = self._results_cache.get(seat.id)
             if results is None or results[0] != rkey:
                 results = (rkey, views.seat_results(room, seat))
@@ -135,7 +136,8 @@ class Classroom:
 
     def leaderboard(self) -> list[dict[str, Any]]:
         room = self.room
-        key = (room.quarter, len(room.seats), room.phase == "ended", tuple(s.model.quarter for s in room.seats.values()))
+        key = (room.generation, room.quarter, len(room.seats), room.phase == "ended",
+               tuple(s.model.quarter for s in room.seats.values()))
         if self._board_cache is None or self._board_cache[0] != key:
             self._board_cache = (key, views.leaderboard(room))
         return self._board_cache[1]
@@ -332,6 +334,8 @@ class Classroom:
 
         from sim.compare import plot_comparison
 
+        if not self.room.seats:
+            raise Refused("no team has joined yet: nothing to draw", 409)
         best = views.best_frame(self.room)
         rows, frames = [], {}
         for r in self.leaderboard():
@@ -487,7 +491,11 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
             raise ClassroomError(f"{db}: this classroom plays seed {row.seed}; leave out --seed to carry it on, "
                                  f"or give a new --db for a new classroom")
     room = Room(sc, row.seed, row.code, row.mode, row.minutes, row.max_teams)
-    room.replay(store.actions())
+    try:
+        room.replay(store.actions())
+    except Exception as e:   # a file this version cannot replay: say which action, never a traceback
+        raise ClassroomError(f"{db}: cannot replay the classroom's actions ({type(e).__name__}: {e}); the file "
+                             f"was made by another partnersim version or damaged") from None
     if resumed:         # logged like any action, so a later replay sees the same clock
         at = time.time()
         body = {"action": "restart", "grace": RESTART_GRACE}

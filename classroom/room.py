@@ -105,6 +105,7 @@ class Room:
     messages: list[tuple[float, str]] = field(default_factory=list)
     history: list[tuple[int, float, str]] = field(default_factory=list)   # the facilitator's log
     version: int = 0                       # bumped by every applied action
+    generation: int = 0                    # bumped by the reset after a practice round
 
     # ------------------------------------------------------------------ reading
     @property
@@ -418,6 +419,7 @@ class Room:
     def _reset(self) -> None:
         """Back to quarter 0 on the same world: the practice round's decisions and events go."""
         self.injected.clear()
+        self.generation += 1
         for seat in self.seats.values():
             seat.record = GameRecord(self.scenario.name, self.seed, seat.name)
             seat.model = self._new_model()

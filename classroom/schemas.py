@@ -47,7 +47,7 @@ def clean_name(raw: str) -> str:
     text_ = unicodedata.normalize("NFKC", raw)
     text_ = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text_)
     text_ = re.sub(r"\s+", " ", text_).strip()[:MAX_NAME].strip()
-    if not text_:
+    if not any(ch.isalnum() for ch in text_):
         raise Refused("'name': a team name needs at least one letter or digit", 422)
     return text_
 
@@ -141,9 +141,15 @@ def parse_json(raw: bytes | str) -> Any:
     if size > MAX_MESSAGE_BYTES:
         raise Refused(f"message too large: {size} bytes (allowed: up to {MAX_MESSAGE_BYTES})", 413)
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return json.loads(raw, parse_constant=_no_constant)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as e:
         raise Refused(f"not valid JSON ({e})", 400) from None
+    except RecursionError:
+        raise Refused("not valid JSON (nested too deeply)", 400) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def check(model: type[FileModel] | Any, data: Any) -> Any:

@@ -62,7 +62,7 @@ _BEST: dict[tuple, pd.DataFrame] = {}
 
 def best_frame(room: Room) -> pd.DataFrame:
     """Best practice on the room's world and seed (injected shocks included), as far as played."""
-    key = (room.scenario.name, room.scenario.sha256, room.seed, len(room.injected), max(1, room.quarter))
+    key = (room.scenario.name, room.scenario.sha256, room.seed, tuple(room.injected), max(1, room.quarter))
     if key not in _BEST:
         if len(_BEST) > 32:
             _BEST.clear()

@@ -29,6 +29,27 @@ EVENT_KINDS: tuple[str, ...] = (
     "scenario_event",
 )
 
+#: Each shock's allowed `size`: (low, high), inclusive; a size outside breaks the market's arithmetic.
+SHOCK_SIZES: dict[str, tuple[float, float]] = {
+    "demand": (0.05, 5.0),             # demand multiplied by 0.05 to 5
+    "reputation": (-1.0, 1.0),
+    "manager_departures": (0.0, 50.0),  # a whole number of managers
+    "competitor_poach": (0.0, 1.0),
+}
+
+
+def shock_size_problem(shock: str, size: float) -> str | None:
+    """Why `size` is not allowed for `shock` (None if it is), in the words an error message uses."""
+    low, high = SHOCK_SIZES.get(shock, (float("-inf"), float("inf")))
+    whole = shock == "manager_departures"
+    ok = isinstance(size, (int, float)) and not isinstance(size, bool) and low <= size <= high \
+        and (not whole or float(size).is_integer())
+    if ok:
+        return None
+    kind = "integer" if whole else "number"
+    return f"{size!r} is not allowed for a {shock} shock (allowed: {kind} from {low:g} to {high:g})"
+
+
 #: What a team's news feed shows (the game's play screen and the classroom page), most telling first.
 NEWS_KINDS: tuple[str, ...] = (
     "conflict", "partner_churned", "partner_at_risk", "account_taken_direct", "first_partner_deal",
@@ -166,6 +187,9 @@ def check_scheduled(ev: ScheduledEvent) -> None:
                 f"scheduled event in quarter {ev.quarter}: shock '{ev.shock}' is not allowed "
                 f"(allowed: {' | '.join(SHOCKS)})"
             )
+        problem = shock_size_problem(ev.shock, ev.size)
+        if problem:
+            raise PolicyError(f"scheduled event in quarter {ev.quarter}: size {problem}")
     else:
         raise PolicyError(f"scheduled event in quarter {ev.quarter}: kind '{ev.kind}' is not allowed "
                           "(allowed: policy | shock)")

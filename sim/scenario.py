@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from sim.errors import PartnersimError
-from sim.events import DEFAULT_BY, SHOCKS, ScheduledEvent
+from sim.events import DEFAULT_BY, SHOCK_SIZES, SHOCKS, ScheduledEvent, shock_size_problem
 from sim.limits import MAX_QUARTERS
 from sim.model import PartnerProgramModel
 from sim.policy import LEVERS, Policy, lever_table
@@ -108,8 +108,17 @@ class ShockEvent(FileModel):
     kind: Literal["shock"] = Field(description="\"shock\": the event changes the market.")
     message: text("the text the player sees", NONBLANK) = EVENT_MESSAGE
     shock: choice(SHOCKS) = Field(description="Which shock: " + "; ".join(f"{k}: {v}" for k, v in SHOCKS.items()))
-    size: number(allowed="a number") = Field(0.0, description="How big; the meaning depends on the shock.")
-    duration: whole(1) = Field(1, description="Quarters a demand shock lasts; the other shocks ignore it.")
+    size: number(allowed="a number") = Field(0.0, description="How big; the meaning depends on the shock: " + "; ".join(
+        f"{k} {lo:g} to {hi:g}" for k, (lo, hi) in SHOCK_SIZES.items()))
+    duration: whole(1, MAX_QUARTERS) = Field(1, description="Quarters a demand shock lasts; the other shocks "
+                                                           "ignore it.")
+
+    @model_validator(mode="after")
+    def _size_fits_the_shock(self) -> ShockEvent:
+        problem = shock_size_problem(self.shock, self.size)
+        if problem:
+            raise fail((("size",), problem))
+        return self
 
 
 EventTable = keyed("kind", {"policy": PolicyEvent, "shock": ShockEvent})
