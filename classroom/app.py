@@ -48,6 +48,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 TICK = 0.25                 # seconds between looks at the round's clock
 BAD_KEY = 4401              # websocket close code: a key this room does not know
 HELLO_TIMEOUT = 10.0
+FLUSH = 0.1                 # seconds between the facilitator's (and projector's) state updates, at most
 RESTART_GRACE = 60.0        # seconds an open timed round has at least after the server restarts
 
 
@@ -77,8 +78,10 @@ class Classroom:
     _seat_cache: dict[int, tuple[tuple, dict[str, Any]]] = field(default_factory=dict)
     _results_cache: dict[int, tuple[tuple, dict[str, Any]]] = field(default_factory=dict)
     _board_cache: tuple[tuple, list[dict[str, Any]]] | None = None
+    _standing_cache: dict[int, tuple[tuple, Any]] = field(default_factory=dict)
     _sent: dict[WebSocket, tuple] = field(default_factory=dict)
     _outboxes: dict[WebSocket, Outbox] = field(default_factory=dict)
+    _viewers_due: asyncio.Event = field(default_factory=asyncio.Event)
     attribute: bool = False          # work out the class debrief's attribution (the CLI turns it on)
     attribution: dict[int, Any] = field(default_factory=dict)
     attribution_total: int = 0
@@ -112,9 +115,7 @@ class Classroom:
         only when a quarter was played (a submission costs a millisecond, not a quarterly frame)."""
         room = self.room
         connected = bool(self.team_sockets.get(seat.id))
-        key = (room.generation, seat.revision, seat.submitted is not None, seat.locked, seat.bot, seat.kept_last,
-               seat.extra, seat.model.quarter, room.phase, room.quarter, len(room.injected), room.deadline,
-               connected)
+        key = self._seat_key(seat)
         cached = self._seat_cache.get(seat.id)
         if cached is None or cached[0] != key:
             rkey = (room.generation, seat.model.quarter, len(seat.model.event_log), len(room.injected),
@@ -126,6 +127,13 @@ class Classroom:
             cached = (key, {**views.seat_decision(room, seat, connected), **results[1]})
             self._seat_cache[seat.id] = cached
         return {"type": "state", "room": views.room_info(room, self.join_url), **cached[1]}
+
+    def _seat_key(self, seat: Seat) -> tuple:
+        """Everything a team's own part of its state depends on."""
+        room = self.room
+        return (room.generation, seat.revision, seat.submitted is not None, seat.locked, seat.bot, seat.kept_last,
+                seat.extra, seat.model.quarter, room.phase, room.quarter, len(room.injected), room.deadline,
+                bool(self.team_sockets.get(seat.id)))
 
     def _warm(self) -> None:
         """Build each connected team's state and the leaderboard (a worker thread; lock held)."""
@@ -139,7 +147,7 @@ class Classroom:
         key = (room.generation, room.quarter, len(room.seats), room.phase == "ended",
                tuple(s.model.quarter for s in room.seats.values()))
         if self._board_cache is None or self._board_cache[0] != key:
-            self._board_cache = (key, views.leaderboard(room))
+            self._board_cache = (key, views.leaderboard(room, self._standing_cache))
         return self._board_cache[1]
 
     def room_state(self) -> dict[str, Any]:
@@ -222,28 +230,40 @@ class Classroom:
 
     # ------------------------------------------------------------------ pushing
     async def push(self) -> None:
-        """Queue each viewer its state if it changed since the last one sent (caller holds the
-        lock; the sending happens in each socket's own writer, never under the lock)."""
+        """Queue each team its state if it changed since the last one sent, and mark the
+        facilitator's and the projector's for the next flush (caller holds the lock; sending
+        happens in each socket's own writer, never under the lock)."""
         for team, sockets in list(self.team_sockets.items()):
             seat = self.room.seats.get(team)
             if seat is None or not sockets:
                 continue
-            state = self.team_state(seat)
             key = self._team_key(seat)
-            text = None
-            for ws in list(sockets):
-                if self._sent.get(ws) != key:
-                    text = text or json.dumps(state)
-                    self._sent[ws] = key
-                    self.send(ws, text)
-        if self.host_sockets:
-            text = json.dumps(self.room_state())
-            for ws in list(self.host_sockets):
+            waiting = [ws for ws in sockets if self._sent.get(ws) != key]
+            if not waiting:
+                continue
+            text = json.dumps(self.team_state(seat))
+            for ws in waiting:
+                self._sent[ws] = key
                 self.send(ws, text)
-        if self.public_sockets:
-            text = json.dumps(self.public_state())
-            for ws in list(self.public_sockets):
-                self.send(ws, text)
+        if self.host_sockets or self.public_sockets:
+            self._viewers_due.set()
+
+    async def flush_viewers(self) -> None:
+        """The facilitator's and the projector's states, at most every FLUSH seconds: a burst of
+        forty submissions costs one leaderboard, not forty."""
+        while True:
+            await self._viewers_due.wait()
+            await asyncio.sleep(FLUSH)
+            self._viewers_due.clear()
+            async with self.lock:
+                if self.host_sockets:
+                    text = json.dumps(self.room_state())
+                    for ws in list(self.host_sockets):
+                        self.send(ws, text)
+                if self.public_sockets:
+                    text = json.dumps(self.public_state())
+                    for ws in list(self.public_sockets):
+                        self.send(ws, text)
 
     def send(self, ws: WebSocket, text: str, whole_state: bool = True) -> None:
         """Queue a message for a socket; a state replaces a state still waiting (each is whole)."""
@@ -262,8 +282,8 @@ class Classroom:
             box.close()
 
     def _team_key(self, seat: Seat) -> tuple:
-        """What a team's last message was built from: resend only when it changes."""
-        return (self._room_key(), id(self._seat_cache[seat.id][1]))
+        """What a team's message is built from: resend only when it changes."""
+        return (self._room_key(), self._seat_key(seat))
 
     def _room_key(self) -> tuple:
         r = self.room
@@ -500,6 +520,10 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
         at = time.time()
         body = {"action": "restart", "grace": RESTART_GRACE}
         room.apply(ActionRow(store.log(at, "clock", None, body), at, "clock", None, body))
+        if room.phase == "open" and room.all_in():   # died between the last submission and the close
+            body = {"action": "close", "reason": "all_in"}
+            if room.apply(ActionRow(store.log(at, "clock", None, body), at, "clock", None, body)):
+                room.resolve()
     key = tokens.new_token()
     store.add_facilitator_key(tokens.hash_token(key))
     return Classroom(room, store), key, resumed
@@ -541,12 +565,13 @@ def create_app(classroom: Classroom) -> FastAPI:
                 await asyncio.sleep(TICK)
                 with contextlib.suppress(Exception):
                     await cl.tick()
-        task = asyncio.create_task(clock())
+        tasks = [asyncio.create_task(clock()), asyncio.create_task(cl.flush_viewers())]
         if cl.room.phase == "ended":
             cl.start_attribution()
         yield
         cl._stopping.set()
-        task.cancel()
+        for task in tasks:
+            task.cancel()
 
     app = FastAPI(title="partnersim classroom", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.classroom = classroom

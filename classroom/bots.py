@@ -111,12 +111,17 @@ async def play_bot(address: str, code: str, name: str, rule: str, *, fix: Mappin
 
     report = BotReport(name)
     start = time.monotonic()
-    async with httpx.AsyncClient(base_url=address, timeout=30) as http:
-        r = await http.post("/api/join", json={"code": code, "name": name})
-        if r.status_code != 200:
-            report.refused.append(r.json().get("error", r.text))
-            return report
-        joined = r.json()
+    try:
+        async with httpx.AsyncClient(base_url=address, timeout=120) as http:
+            r = await http.post("/api/join", json={"code": code, "name": name})
+    except httpx.HTTPError as e:
+        report.refused.append(f"could not join: {type(e).__name__} {e}")
+        return report
+    if r.status_code != 200:
+        report.refused.append(r.json().get("error", r.text) if r.headers.get("content-type", "").startswith(
+            "application/json") else r.text)
+        return report
+    joined = r.json()
     report.team, token = joined["team"], joined["token"]
     ws_url = address.replace("http", "ws", 1).rstrip("/") + "/ws/team"
     done_rounds: set[tuple[bool, int]] = set()      # (practice, quarter): the practice Q1 is not the real one

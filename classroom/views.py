@@ -205,9 +205,19 @@ def seat_view(room: Room, seat: Seat, connected: bool) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- the class
-def standings(room: Room) -> dict[int, Standing]:
-    sc = room.scenario
-    return {i: standing(sc.win, sc.at_quarter, s.model.quarterly_frame()) for i, s in room.seats.items()}
+def seat_standing(room: Room, seat: Seat, cache: dict | None = None) -> tuple[Standing, dict[str, list]]:
+    """A team's standing and its sparklines, read off its frame once per quarter played (`cache`
+    keeps them between calls: a join or a submission changes no team's figures)."""
+    key = (room.generation, seat.model.quarter, len(room.injected))
+    if cache is not None and seat.id in cache and cache[seat.id][0] == key:
+        return cache[seat.id][1]
+    frame = seat.model.quarterly_frame()
+    st = standing(room.scenario.win, room.scenario.at_quarter, frame)
+    spark = {"share": [_num(v) for v in frame["partner_share"]] if not frame.empty else [],
+             "net": [_num(v) for v in frame["cumulative_net_contribution"]] if not frame.empty else []}
+    if cache is not None:
+        cache[seat.id] = (key, (st, spark))
+    return st, spark
 
 
 def figures(st: Standing) -> dict[str, str]:
@@ -215,19 +225,17 @@ def figures(st: Standing) -> dict[str, str]:
             "lost": units.count(st.lost)}
 
 
-def leaderboard(room: Room) -> list[dict[str, Any]]:
+def leaderboard(room: Room, cache: dict | None = None) -> list[dict[str, Any]]:
     """Teams ranked by the scenario's goal clauses, then net contribution (`sim.standing`)."""
-    table = standings(room)
-    order = sorted(room.seats, key=lambda i: (table[i].rank_key, room.seats[i].name.casefold()))
+    table = {i: seat_standing(room, s, cache) for i, s in room.seats.items()}
+    order = sorted(room.seats, key=lambda i: (table[i][0].rank_key, room.seats[i].name.casefold()))
     rows = []
     for rank, i in enumerate(order, 1):
-        st, frame = table[i], room.seats[i].model.quarterly_frame()
+        st, spark = table[i]
         rows.append({
             "rank": rank, "team": room.seats[i].name, "id": i, "clauses_met": st.clauses_met,
             "clauses": clause_rows(st.clauses), "share": st.share, "net": st.net, "conflicts": st.conflicts,
-            "lost": st.lost, "figures": figures(st),
-            "spark": {"share": [_num(v) for v in frame["partner_share"]] if not frame.empty else [],
-                      "net": [_num(v) for v in frame["cumulative_net_contribution"]] if not frame.empty else []},
+            "lost": st.lost, "figures": figures(st), "spark": spark,
         })
     return rows
 

@@ -341,7 +341,16 @@ def start_worker_server() -> None:
 def _serve(tasks: Any, results: Any) -> None:
     """A worker: replay each (job id, Replay) from `tasks` and put (job id, outcome) on
     `results`, where the outcome is (coalition, measures) or the error in words."""
-    while (item := tasks.get()) is not None:
+    parent = mp.parent_process()
+    while True:
+        try:
+            item = tasks.get(timeout=2.0)
+        except queue.Empty:         # a parent killed outright (kill -9) never says stop: look
+            if parent is not None and not parent.is_alive():
+                return
+            continue
+        if item is None:
+            return
         job_id, replay = item
         try:
             results.put((job_id, run_replay(replay)))
