@@ -22,14 +22,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,10 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
 import websockets  # noqa: E402
 
 from classroom.bots import play_bot  # noqa: E402
+from classroom.launch import start_server  # noqa: E402
 
 STEP_TIMEOUT = 300.0           # seconds any one step may take before the run is abandoned
 
@@ -60,72 +55,6 @@ class Figures:
     decisions: int
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes `pid` started, and theirs (read from /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def stop_process(proc: subprocess.Popen) -> None:
-    """Stop the server as Ctrl+C does (its class-debrief replay workers end with it), then
-    SIGKILL by PID anything of it left."""
-    family = descendants(proc.pid)
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=20)
-    for pid in family:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def start_server(db: Path, port: int, scenario: str, seed: int, logs: Path) -> tuple[subprocess.Popen, str, str]:
-    """Start the server; returns (process, room code, facilitator key) once it answers."""
-    out, err = logs / "server.out", logs / "server.err"
-    with open(out, "w") as o, open(err, "w") as e:
-        proc = subprocess.Popen([sys.executable, "-m", "game", "classroom", "start", "--scenario", scenario,
-                                 "--seed", str(seed), "--host", "127.0.0.1", "--port", str(port), "--db", str(db),
-                                 "--no-browser", "--max-teams", "500"], stdout=o, stderr=e)
-    end = time.monotonic() + STEP_TIMEOUT
-    try:
-        code = key = None
-        while key is None:
-            if proc.poll() is not None or time.monotonic() > end:
-                raise RuntimeError(f"the server did not start: {err.read_text()[-2000:]}")
-            text = out.read_text()
-            code = (m := re.search(r"room code\s+(\w+)", text)) and m.group(1)
-            key = (m := re.search(r"/host#(\S+)", text)) and m.group(1)
-            time.sleep(0.1)
-        while True:
-            if proc.poll() is not None or time.monotonic() > end:
-                raise RuntimeError(f"the server never answered: {err.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/api/public", timeout=5).status_code == 200:
-                    return proc, code, key
-            time.sleep(0.1)
-    except BaseException:
-        stop_process(proc)
-        raise
-
-
 def percentile(values: list[float], f: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(f * len(values)))]
@@ -133,9 +62,8 @@ def percentile(values: list[float], f: float) -> float:
 
 async def one_game(teams: int, scenario: str, seed: int) -> Figures:
     with tempfile.TemporaryDirectory(prefix="bench-classroom-") as tmp:
-        port = free_port()
-        proc, code, key = start_server(Path(tmp) / "room.sqlite", port, scenario, seed, Path(tmp))
-        address = f"http://127.0.0.1:{port}"
+        server = start_server(Path(tmp) / "room.sqlite", scenario=scenario, seed=seed, wait=STEP_TIMEOUT)
+        address, code, key = server.address, server.code, server.key
         bots: list[asyncio.Task] = []
         try:
             async with websockets.connect(address.replace("http", "ws", 1) + "/ws/host", max_size=2 ** 24,
@@ -181,7 +109,7 @@ async def one_game(teams: int, scenario: str, seed: int) -> Figures:
             for b in bots:
                 b.cancel()
             await asyncio.gather(*bots, return_exceptions=True)
-            stop_process(proc)
+            server.stop()
     lat = [x for r in reports for x in r.latencies]
     return Figures(join, game, statistics.median(resolves), max(resolves), percentile(lat, 0.5),
                    percentile(lat, 0.95), max(lat), len(lat))

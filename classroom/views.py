@@ -18,7 +18,7 @@ from classroom.room import Room, Seat
 from sim import units
 from sim.debrief import best_practice_model, compare, diagnose, fix_progress
 from sim.events import NEWS_KINDS, SHOCKS
-from sim.metrics import METRICS
+from sim.metrics import METRICS, partner_share_over
 from sim.policy import LEVER_GROUPS, LEVERS
 from sim.standing import Standing, standing
 from sim.tiles import tiles
@@ -213,7 +213,8 @@ def seat_standing(room: Room, seat: Seat, cache: dict | None = None) -> tuple[St
         return cache[seat.id][1]
     frame = seat.model.quarterly_frame()
     st = standing(room.scenario.win, room.scenario.at_quarter, frame)
-    spark = {"share": [_num(v) for v in frame["partner_share"]] if not frame.empty else [],
+    # the share line is the measure the column shows: partner share over the last four quarters
+    spark = {"share": [_num(partner_share_over(frame, int(q))) for q in frame["quarter"]] if not frame.empty else [],
              "net": [_num(v) for v in frame["cumulative_net_contribution"]] if not frame.empty else []}
     if cache is not None:
         cache[seat.id] = (key, (st, spark))

@@ -24,12 +24,7 @@ import contextlib
 import io
 import json
 import os
-import re
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +35,7 @@ import pandas as pd
 import pytest
 import websockets
 
+from classroom.launch import free_port, start_server
 from sim.metrics import METRICS
 from sim.scenario import load_scenario
 
@@ -50,6 +46,8 @@ KILL_OPEN_Q = 4            # killed after teams 0-2 submitted, teams 3-4 not yet
 KILL_CLOSE_Q = 8           # killed as soon as the close is logged
 KILL_ALL_IN_Q = 10         # killed with the last submission logged and the close not yet
 WAIT = 90.0                # seconds any one step may take on a loaded 2-core machine
+# one game serves every test here: with `--dist loadgroup` they all run on the worker that plays it
+pytestmark = pytest.mark.xdist_group("classroom-crash")
 ENV = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
 
 CYCLE = (("partner_margin", (0.2, 0.25, 0.3, 0.35)), ("enablement", (0.4, 0.6, 0.8)),
@@ -64,86 +62,6 @@ def plan(team: int, q: int) -> dict[str, Any]:
         name, values = CYCLE[k % len(CYCLE)]
         out[name] = values[(team * 7 + q * 3 + k) % len(values)]
     return out
-
-
-# ---------------------------------------------------------------------- the server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    proc: subprocess.Popen
-    code: str
-    key: str
-
-
-def start_server(db: Path, port: int, logs: Path, n: int) -> Server:
-    """`partnersim classroom start` on 127.0.0.1:port; returns once it answers."""
-    out, err = logs / f"server{n}.out", logs / f"server{n}.err"
-    with open(out, "w") as o, open(err, "w") as e:
-        proc = subprocess.Popen([sys.executable, "-m", "game", "classroom", "start", "--scenario", SCENARIO,
-                                 "--seed", str(SEED), "--host", "127.0.0.1", "--port", str(port), "--db", str(db),
-                                 "--no-browser"], stdout=o, stderr=e, env=ENV)
-    try:
-        end = time.monotonic() + WAIT
-        code = key = None
-        while key is None:
-            assert proc.poll() is None, f"the server exited: {err.read_text()[-2000:]}"
-            assert time.monotonic() < end, f"no facilitator address printed: {out.read_text()[-2000:]}"
-            text = out.read_text()
-            code = (m := re.search(r"room code\s+(\w+)", text)) and m.group(1)
-            key = (m := re.search(r"/host#(\S+)", text)) and m.group(1)
-            time.sleep(0.1)
-        while True:
-            assert proc.poll() is None, f"the server exited: {err.read_text()[-2000:]}"
-            assert time.monotonic() < end, "the server never answered"
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/api/public", timeout=5).status_code == 200:
-                    break
-            time.sleep(0.1)
-    except BaseException:
-        stop_process(proc)
-        raise
-    return Server(proc, code, key)
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes `pid` started, and theirs (read from /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def stop_process(proc: subprocess.Popen, *, hard: bool = True) -> None:
-    """SIGKILL (`kill -9`; SIGINT, as Ctrl+C, when not `hard`) to the server by its PID, then
-    SIGKILL by PID to any process it started that is left."""
-    family = descendants(proc.pid)
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL if hard else signal.SIGINT)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=20)
-    for pid in family:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def kill(server: Server) -> None:
-    """`kill -9` the server mid-game."""
-    stop_process(server.proc, hard=True)
 
 
 # ---------------------------------------------------------------------- a team page
@@ -237,7 +155,7 @@ async def play(tmp: Path) -> Seen:
     started = time.monotonic()
     db, port = tmp / "room.sqlite", free_port()
     address = f"http://127.0.0.1:{port}"
-    server = start_server(db, port, tmp, 1)
+    server = start_server(db, scenario=SCENARIO, seed=SEED, port=port, logs=tmp, wait=WAIT, name="server1")
     key = server.key
     fh = {"Authorization": f"Bearer {key}"}
     hold = {(3, KILL_OPEN_Q), (4, KILL_OPEN_Q), (4, KILL_CLOSE_Q), (4, KILL_ALL_IN_Q)}
@@ -292,8 +210,8 @@ async def play(tmp: Path) -> Seen:
                         await asyncio.sleep(0.05)
                     seen.acked_before_kill = {p.index: p.acks[q] for p in players[:3]}
                     before = [p.connections for p in players]
-                    kill(server)
-                    server = start_server(db, port, tmp, 2)
+                    server.stop(hard=True)
+                    server = start_server(db, scenario=SCENARIO, seed=SEED, port=port, logs=tmp, wait=WAIT, name="server2")
                     seen.old_key_works = (await http.get("/api/host/room", headers=fh)).status_code == 200
                     seen.after_open_kill = await reconnected(before)
                     hold.discard((3, q))
@@ -309,14 +227,14 @@ async def play(tmp: Path) -> Seen:
                     while closes() < q:                  # the moment the close is in the file
                         assert time.monotonic() < end, "the round never closed"
                         await asyncio.sleep(0.002)
-                    kill(server)
+                    server.stop(hard=True)
                     seen.resolved_before_kill = any(p.last["room"]["quarter"] == q for p in players)
-                    server = start_server(db, port, tmp, 3)
+                    server = start_server(db, scenario=SCENARIO, seed=SEED, port=port, logs=tmp, wait=WAIT, name="server3")
                     seen.after_close_kill = await reconnected(before)
                 elif q == KILL_ALL_IN_Q:
                     await room(lambda s: sum(t["submitted"] for t in s["roster"]) == 4)
                     last = players[4].last
-                    kill(server)
+                    server.stop(hard=True)
                     now = chosen(last, plan(4, q))
                     body = {"changes": {k: v for k, v in plan(4, q).items() if now[k] != v}, "quarter": q,
                             "revision": last["team"]["revision"]}
@@ -324,7 +242,7 @@ async def play(tmp: Path) -> Seen:
                         log.execute("INSERT INTO actions (at, kind, team, body) VALUES (?, 'submit', ?, ?)",
                                     (time.time(), players[4].team, json.dumps(body, sort_keys=True)))
                     hold.discard((4, q))
-                    server = start_server(db, port, tmp, 4)
+                    server = start_server(db, scenario=SCENARIO, seed=SEED, port=port, logs=tmp, wait=WAIT, name="server4")
                     try:
                         await room(lambda s: s["room"]["quarter"] == q, timeout=15)
                         seen.all_in_closed_itself = True
@@ -345,7 +263,7 @@ async def play(tmp: Path) -> Seen:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         log.close()
-        stop_process(server.proc, hard=False)         # the game is over: stop it as Ctrl+C does
+        server.stop()         # the game is over: stop it as Ctrl+C does
     seen.seconds = time.monotonic() - started
     return seen
 

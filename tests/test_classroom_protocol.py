@@ -27,10 +27,7 @@ import io
 import json
 import os
 import re
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import time
 import zipfile
@@ -44,6 +41,8 @@ import pytest
 import websockets
 
 from classroom.bots import BotReport, play_bot
+from classroom.launch import ServerProcess as Server
+from classroom.launch import start_server
 from sim.metrics import METRICS
 from sim.savegame import load_game, replay
 from sim.scenario import event_from_table, load_scenario
@@ -60,6 +59,8 @@ DROP_Q = 4                        # Alpha drops and reconnects after submitting
 CLOCK_Q = 6                       # the Straggler lets the clock close the round
 CLOSE_Q = 11                      # the facilitator closes the round without the Straggler
 WAIT = 90.0                       # seconds any one step may take on a loaded 2-core machine
+# one game serves every test here: with `--dist loadgroup` they all run on the worker that plays it
+pytestmark = pytest.mark.xdist_group("classroom-protocol")
 SHOCK = {"kind": "shock", "shock": "demand", "size": 0.7, "duration": 2, "message": "A recession cuts demand"}
 POLICY = {"kind": "policy", "changes": {"deal_registration": False}, "by": "Legal",
           "message": "Legal suspends deal registration for a quarter"}
@@ -75,95 +76,6 @@ def straggler_plan(q: int) -> dict[str, Any]:
 
 
 STALE = {"partner_margin": 0.45, "enablement": 0.05}      # what the second tab would have sent
-
-
-# ---------------------------------------------------------------------- the server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A `partnersim classroom start` subprocess on 127.0.0.1."""
-
-    proc: subprocess.Popen
-    port: int
-    code: str
-    key: str
-    db: Path
-    err: Path
-
-    @property
-    def address(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        """Stop it as Ctrl+C does (the class debrief's replay workers end with it), then kill by
-        PID whatever is left of it and of the processes it started."""
-        stop_process(self.proc)
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes `pid` started, and theirs (read from /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def stop_process(proc: subprocess.Popen, *, hard: bool = False) -> None:
-    """SIGINT (or SIGKILL when `hard`) to a server, then SIGKILL by PID to anything of it left."""
-    family = descendants(proc.pid)
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL if hard else signal.SIGINT)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=20)
-    for pid in family:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def start_server(db: Path, port: int, logs: Path, *extra: str) -> Server:
-    """Start a server, read its room code and facilitator key from what it prints, and wait
-    until it answers."""
-    out, err = logs / f"server-{port}.out", logs / f"server-{port}.err"
-    with open(out, "w") as o, open(err, "w") as e:
-        proc = subprocess.Popen([sys.executable, "-m", "game", "classroom", "start", "--scenario", SCENARIO,
-                                 "--seed", str(SEED), "--host", "127.0.0.1", "--port", str(port), "--db", str(db),
-                                 "--no-browser", *extra], stdout=o, stderr=e, env=ENV)
-    try:
-        end = time.monotonic() + WAIT
-        code = key = None
-        while key is None:
-            assert proc.poll() is None, f"the server exited: {err.read_text()[-2000:]}"
-            assert time.monotonic() < end, f"no facilitator address printed: {out.read_text()[-2000:]}"
-            text = out.read_text()
-            code = (m := re.search(r"room code\s+(\w+)", text)) and m.group(1)
-            key = (m := re.search(r"/host#(\S+)", text)) and m.group(1)
-            time.sleep(0.1)
-        while True:
-            assert proc.poll() is None, f"the server exited: {err.read_text()[-2000:]}"
-            assert time.monotonic() < end, "the server never answered"
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/api/public", timeout=5).status_code == 200:
-                    break
-            time.sleep(0.1)
-    except BaseException:
-        stop_process(proc, hard=True)
-        raise
-    return Server(proc, port, code, key, db, err)
 
 
 # ---------------------------------------------------------------------- a page's socket
@@ -522,7 +434,8 @@ async def play(server: Server) -> Seen:
 @pytest.fixture(scope="module")
 def game(tmp_path_factory) -> Seen:
     tmp = tmp_path_factory.mktemp("classroom")
-    server = start_server(tmp / "room.sqlite", free_port(), tmp, "--rounds", "timed", "--minutes", str(MINUTES))
+    server = start_server(tmp / "room.sqlite", scenario=SCENARIO, seed=SEED, logs=tmp, wait=WAIT,
+                          extra=("--rounds", "timed", "--minutes", str(MINUTES)))
     try:
         return asyncio.run(play(server))
     finally:

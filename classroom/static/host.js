@@ -180,7 +180,7 @@
             : h("span", { class: "state-word no" }, dot("off", "offline"), "offline");
         let round = h("span", { class: "no" }, open ? "waiting" : "–");
         if (t.locked) round = h("span", null, h("strong", null, "locked"));
-        else if (open && t.submitted) round = h("span", { class: "yes" }, `✓ submitted${t.revision > 1 ? ` ×${t.revision}` : ""}`);
+        else if (open && t.submitted) round = h("span", { class: "yes" }, "✓ submitted");
         const deadline = t.deadline ?? r.deadline;
         const choice = app.botChoice[t.id] || "baseline";
         const sel = h("select", { "aria-label": `Bot policy for ${t.name}`, onchange: (ev) => { app.botChoice[t.id] = ev.target.value; } },
@@ -222,7 +222,7 @@
     fill(target, h("table", { class: "board" },
       h("thead", null, h("tr", null,
         h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "Team"), h("th", { scope: "col" }, "Goal clauses met"),
-        h("th", { scope: "col" }, "Partner share"), h("th", { scope: "col" }, "Net contribution"),
+        h("th", { scope: "col" }, "Partner share, last 4 quarters"), h("th", { scope: "col" }, "Net contribution"),
         h("th", { scope: "col", class: "num" }, "Conflicts"), h("th", { scope: "col", class: "num" }, "Partners lost"))),
       h("tbody", null, rows.map((row) => h("tr", null,
         h("td", null, String(row.rank ?? "")),
@@ -392,7 +392,7 @@
     fill(box,
       h("h2", null, "Class debrief"),
       h("div", { class: "table-wrap" }, h("table", { class: "board" },
-        h("thead", null, h("tr", null, ["Team", "Goal", "Partner share", "Net contribution", "Conflicts", "Partners lost"]
+        h("thead", null, h("tr", null, ["Team", "Goal", "Partner share, last 4 quarters", "Net contribution", "Conflicts", "Partners lost"]
           .map((c, k) => h("th", { scope: "col", class: k >= 4 ? "num" : "" }, c)))),
         h("tbody", null,
           h("tr", { class: "best-row" }, h("th", { scope: "row" }, "Best practice (same world)"), h("td", null, goalWords(best)),

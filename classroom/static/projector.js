@@ -91,7 +91,7 @@
       h("h2", null, r.phase === "ended" ? "Final leaderboard" : "Leaderboard", rows.length > TOP ? h("span", { class: "muted" }, ` · top ${TOP} of ${rows.length}`) : null),
       h("table", null,
         h("thead", null, h("tr", null, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "Team"), h("th", { scope: "col" }, "Goal"),
-          h("th", { scope: "col" }, "Partner share"), h("th", { scope: "col" }, "Net contribution"),
+          h("th", { scope: "col" }, "Partner share, last 4Q"), h("th", { scope: "col" }, "Net contribution"),
           h("th", { scope: "col", class: "num" }, "Conflicts"), h("th", { scope: "col", class: "num" }, "Lost"))),
         h("tbody", null, shown.map((row) => {
           const clauses = row.clauses || [];
