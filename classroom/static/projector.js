@@ -5,7 +5,7 @@
 (() => {
   const { h, fill, connect, dot, sparkline, quarterWords } = PS;
   const $ = (id) => document.getElementById(id);
-  const TOP = 10;
+  const TOP = 12;          // rows that fit at 1280x720 as at 1920x1080
 
   function render(st) {
     const r = st.room || {};
