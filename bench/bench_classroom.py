@@ -70,24 +70,32 @@ async def one_game(teams: int, scenario: str, seed: int) -> Figures:
                                           open_timeout=STEP_TIMEOUT, ping_interval=None) as host:
                 await host.send(json.dumps({"type": "hello", "token": key}))
 
-                async def room(pred) -> dict:
-                    """The next facilitator state (and when it arrived) for which `pred` holds."""
+                last: dict = {}
+
+                async def room(pred, *, now: bool = False) -> dict:
+                    """The next facilitator state for which `pred` holds (`now`: the latest one may
+                    do; the server sends the facilitator at most one state per 0.1 s, the latest)."""
+                    if now and last and pred(last):
+                        return last
                     end = time.monotonic() + STEP_TIMEOUT
                     while True:
                         left = end - time.monotonic()
                         if left <= 0:
                             raise RuntimeError("timed out waiting for the room")
                         msg = json.loads(await asyncio.wait_for(host.recv(), left))
-                        if msg.get("type") == "room" and pred(msg):
-                            return msg
+                        if msg.get("type") == "room":
+                            last.clear()
+                            last.update(msg)
+                            if pred(msg):
+                                return msg
 
                 await room(lambda m: True)
                 join_start = time.monotonic()
                 for i in range(teams):      # one at a time: a bot gives up on a join slower than 30 s
                     bots.append(asyncio.create_task(play_bot(address, code, f"Bot {i:03d}", "random", seed=seed,
                                                              deadline=20 * STEP_TIMEOUT)))
-                    await room(lambda m: len(m["roster"]) > i)
-                await room(lambda m: all(t["connected"] for t in m["roster"]))
+                    await room(lambda m: len(m["roster"]) > i, now=True)
+                await room(lambda m: len(m["roster"]) == teams and all(t["connected"] for t in m["roster"]), now=True)
                 join = time.monotonic() - join_start
                 start = time.monotonic()
                 await host.send(json.dumps({"type": "action", "action": "start"}))

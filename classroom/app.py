@@ -181,7 +181,7 @@ class Classroom:
         at = time.time() if at is None else at
         seq = self.store.log(at, kind, team, body)
         if self.room.apply(ActionRow(seq, at, kind, team, body)):
-            await self.push()            # everyone sees "resolving" while the quarter plays
+            await self.push(viewers_now=True)       # everyone sees "resolving" while the quarter plays
             await asyncio.to_thread(self.room.resolve)
             await asyncio.to_thread(self._warm)     # every team's new figures, built off the event loop
         if self.room.phase == "ended":
@@ -229,10 +229,11 @@ class Classroom:
                     await self.commit("clock", None, {"action": "close", "reason": "time"})
 
     # ------------------------------------------------------------------ pushing
-    async def push(self) -> None:
+    async def push(self, viewers_now: bool = False) -> None:
         """Queue each team its state if it changed since the last one sent, and mark the
-        facilitator's and the projector's for the next flush (caller holds the lock; sending
-        happens in each socket's own writer, never under the lock)."""
+        facilitator's and the projector's for the next flush, or queue them now (`viewers_now`:
+        a round about to resolve, which holds the lock while it plays). The caller holds the
+        lock; sending happens in each socket's own writer, never under the lock."""
         for team, sockets in list(self.team_sockets.items()):
             seat = self.room.seats.get(team)
             if seat is None or not sockets:
@@ -245,8 +246,20 @@ class Classroom:
             for ws in waiting:
                 self._sent[ws] = key
                 self.send(ws, text)
-        if self.host_sockets or self.public_sockets:
+        if viewers_now:
+            self._send_viewers()
+        elif self.host_sockets or self.public_sockets:
             self._viewers_due.set()
+
+    def _send_viewers(self) -> None:
+        if self.host_sockets:
+            text = json.dumps(self.room_state())
+            for ws in list(self.host_sockets):
+                self.send(ws, text)
+        if self.public_sockets:
+            text = json.dumps(self.public_state())
+            for ws in list(self.public_sockets):
+                self.send(ws, text)
 
     async def flush_viewers(self) -> None:
         """The facilitator's and the projector's states, at most every FLUSH seconds: a burst of
@@ -256,14 +269,7 @@ class Classroom:
             await asyncio.sleep(FLUSH)
             self._viewers_due.clear()
             async with self.lock:
-                if self.host_sockets:
-                    text = json.dumps(self.room_state())
-                    for ws in list(self.host_sockets):
-                        self.send(ws, text)
-                if self.public_sockets:
-                    text = json.dumps(self.public_state())
-                    for ws in list(self.public_sockets):
-                        self.send(ws, text)
+                self._send_viewers()
 
     def send(self, ws: WebSocket, text: str, whole_state: bool = True) -> None:
         """Queue a message for a socket; a state replaces a state still waiting (each is whole)."""
