@@ -455,7 +455,7 @@ def test_the_projector_shows_team_names_as_text(game: Seen) -> None:
     # 33 chips do not fit beside the leaderboard: the rest are counted ("+9 more"), never dropped silently
     shown = len(pr["chips"]) + int(re.sub(r"\D", "", pr["more"]) or 0)
     assert shown == TEAMS, f"{len(pr['chips'])} chips + {pr['more']!r} should count {TEAMS} teams"
-    assert len(pr["board"]) == min(10, TEAMS) and set(pr["board"]) <= set(everyone), pr["board"]
+    assert len(pr["board"]) == min(12, TEAMS) and set(pr["board"]) <= set(everyone), pr["board"]
     assert pr["scroll"][0] <= pr["scroll"][1] and pr["scroll"][2] <= pr["scroll"][3], f"projector scrolls: {pr['scroll']}"
     assert sorted(game.host["roster"]) == everyone, "the facilitator's roster should name every team"
     assert sorted(game.host["board"]) == everyone, "the facilitator's leaderboard should rank every team"
