@@ -17,7 +17,7 @@ import pandas as pd
 from classroom.room import Room, Seat
 from sim import units
 from sim.debrief import best_practice_model, compare, diagnose, fix_progress
-from sim.events import NEWS_KINDS, SHOCKS
+from sim.events import NEWS_KINDS, SHOCK_SIZES, SHOCKS
 from sim.metrics import METRICS, partner_share_over
 from sim.policy import LEVER_GROUPS, LEVERS
 from sim.standing import Standing, standing
@@ -249,7 +249,9 @@ def roster(room: Room, connected: dict[int, int]) -> list[dict[str, Any]]:
 
 def inject_vocabulary() -> dict[str, Any]:
     """What the facilitator's inject form offers: the scenario vocabulary's shocks and levers."""
-    return {"shocks": [{"value": k, "label": v} for k, v in SHOCKS.items()],
+    return {"shocks": [{"value": k, "label": f"{v.replace('`', '')} (size from {SHOCK_SIZES[k][0]:g} to "
+                                             f"{SHOCK_SIZES[k][1]:g})", "low": SHOCK_SIZES[k][0],
+                        "high": SHOCK_SIZES[k][1]} for k, v in SHOCKS.items()],
             "levers": [{"name": lv.name, "label": lv.label, "kind": lv.kind,
                         "choices": [{"value": c, "label": lv.fmt(c)} for c in lv.choices] if lv.kind == "choice"
                         else [{"value": b, "label": lv.fmt(b)} for b in (True, False)] if lv.kind == "bool" else [],
