@@ -480,13 +480,17 @@ def test_every_team_plays_the_whole_game(game: Seen) -> None:
 
 
 def test_each_team_results_equal_a_sim_replay_of_its_save(game: Seen, tmp_path: Path) -> None:
+    """Every save loads and names its team; the hand-played teams and every fifth bot are
+    replayed figure for figure (the engine test replays all forty: here the point is the wire)."""
     csv = pd.read_csv(io.StringIO(game.quarters_csv))
     teams = set()
-    for name, content in game.saves.items():
+    for n, (name, content) in enumerate(sorted(game.saves.items())):
         path = tmp_path / name
         path.write_bytes(content)
         record, scenario = load_game(path)
         teams.add(record.team)
+        if n % 5 and record.team not in ("Alpha", "Straggler"):
+            continue
         frame = replay(record, scenario).quarterly_frame()
         rows = csv[csv["team"] == record.team][list(METRICS)].reset_index(drop=True)
         assert len(frame) == QUARTERS and record.quarters_played == QUARTERS
