@@ -461,7 +461,7 @@ class Outbox:
 # ---------------------------------------------------------------------- opening a classroom
 def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None = None, *,
                    mode: str | None = None, minutes: float | None = None,
-                   max_teams: int | None = None) -> tuple[Classroom, str, bool]:
+                   max_teams: int | None = None, read_only: bool = False) -> tuple[Classroom, str, bool]:
     """Open a classroom file: create the room in a new file, or rebuild it by replaying an old one.
 
     Returns:
@@ -473,6 +473,8 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
     if mode is not None and mode not in MODES:
         raise ClassroomError(f"--rounds: {mode!r} is not allowed (allowed: {' | '.join(MODES)})")
     fresh = None
+    if read_only and not Path(db).exists():
+        raise ClassroomError(f"{db}: no such classroom file")
     if not Path(db).exists() or Path(db).stat().st_size == 0:
         if scenario is None:       # checked before the file is created: bad input stores nothing
             raise ClassroomError(f"{db}: no such classroom file; a new classroom needs --scenario NAME|PATH")
@@ -522,6 +524,10 @@ def open_classroom(db: str | Path, scenario: str | None = None, seed: int | None
     except Exception as e:   # a file this version cannot replay: say which action, never a traceback
         raise ClassroomError(f"{db}: cannot replay the classroom's actions ({type(e).__name__}: {e}); the file "
                              f"was made by another partnersim version or damaged") from None
+    if read_only:       # a report (the handouts): the file gains no action and no key
+        if not resumed:
+            raise ClassroomError(f"{db}: no such classroom file")
+        return Classroom(room, store), "", resumed
     if resumed:         # logged like any action, so a later replay sees the same clock
         at = time.time()
         body = {"action": "restart", "grace": RESTART_GRACE}

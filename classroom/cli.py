@@ -28,7 +28,7 @@ class ClassroomCliError(PartnersimError):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `classroom` subcommands."""
-    sub = parser.add_subparsers(dest="classroom_command", metavar="{start,bots}")
+    sub = parser.add_subparsers(dest="classroom_command", metavar="{start,bots,handouts}")
     s = sub.add_parser("start", help="start a classroom server (or carry one on from its --db file)",
                        description="Start a classroom: teams join from any browser on the network by the "
                                    "address, room code or QR code printed here; the facilitator page opens "
@@ -47,6 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     s.add_argument("--minutes", type=float, default=None, help="length of a timed round (default 5)")
     s.add_argument("--max-teams", type=int, default=None, help="seats in the room (default 60)")
     s.add_argument("--no-browser", action="store_true", help="do not open the facilitator page")
+    p = sub.add_parser("handouts", help="write a classroom's PDF handouts: one per team and one for the class",
+                       description="Write the PDF handouts of a classroom file (during or after the game): "
+                                   "class.pdf and one PDF per team. The file is only read.")
+    p.add_argument("--db", required=True, help="the classroom file")
+    p.add_argument("--out", required=True, help="folder for the PDFs (created if missing)")
+    p.add_argument("--address", default="", help="the join address printed at start, for each team's rejoin QR "
+                   "(e.g. http://192.168.1.20:8765/; left out: no QR)")
     b = sub.add_parser("bots", help="join bot teams to a classroom (rehearsals, network checks, tests)",
                        description="Join N bot teams to a running classroom; each plays by a rule until the "
                                    "game ends. Prints what each saw and the submit latencies.")
@@ -64,7 +71,10 @@ def run(args: argparse.Namespace) -> int:
         return start(args)
     if args.classroom_command == "bots":
         return bots(args)
-    print("usage: partnersim classroom {start,bots} ... (see partnersim classroom start --help)", file=sys.stderr)
+    if args.classroom_command == "handouts":
+        return handouts(args)
+    print("usage: partnersim classroom {start,bots,handouts} ... (see partnersim classroom start --help)",
+          file=sys.stderr)
     return 2
 
 
@@ -203,3 +213,24 @@ def _room_fix(address: str) -> dict:
         raise ClassroomCliError(f"--policy fix needs a bundled scenario: {e}") from None
     except (httpx.HTTPError, KeyError, ValueError) as e:
         raise ClassroomCliError(f"{address}: cannot read the room's scenario ({e})") from None
+
+
+def handouts(args: argparse.Namespace) -> int:
+    from classroom.app import open_classroom
+    from classroom.handouts import write_handouts
+
+    if args.address and not args.address.startswith(("http://", "https://")):
+        raise ClassroomCliError(f"--address: {args.address!r} is not allowed (allowed: http://HOST:PORT/)")
+    cl, _, _ = open_classroom(args.db, read_only=True)
+    cl.join_url = args.address
+    try:
+        out = Path(args.out)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ClassroomCliError(f"--out {out}: cannot create the folder ({e.strerror or e})") from None
+        paths = write_handouts(cl, out)
+    finally:
+        cl.store.close()
+    print(f"{len(paths)} PDFs in {out}: {', '.join(p.name for p in paths)}")
+    return 0
