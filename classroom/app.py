@@ -379,6 +379,18 @@ class Classroom:
             plot_comparison(pd.DataFrame(rows, columns=["team", "scenario", "seed", "goal", "file"]), frames, path)
             return path.read_bytes()
 
+    def export_handouts_zip(self) -> bytes:
+        """The PDF handouts (`classroom.handouts`): class.pdf and one per team, zipped."""
+        import tempfile
+
+        from classroom.handouts import write_handouts
+
+        if not self.room.seats:
+            raise Refused("no team has joined yet: no handouts to write", 409)
+        with tempfile.TemporaryDirectory() as tmp:
+            write_handouts(self, Path(tmp))
+            return _zip_folder(Path(tmp))
+
     def export_saves_zip(self) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -386,6 +398,14 @@ class Classroom:
                 rec = self.room.save_record(seat)
                 z.writestr(f"{save_name(seat)}.json", json.dumps(rec.to_json(), indent=2) + "\n")
         return out.getvalue()
+
+
+def _zip_folder(folder: Path) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, path.name)
+    return out.getvalue()
 
 
 def save_name(seat: Seat) -> str:
@@ -670,7 +690,8 @@ def create_app(classroom: Classroom) -> FastAPI:
         makers = {"leaderboard.csv": (cl.export_leaderboard_csv, "text/csv"),
                   "quarters.csv": (cl.export_quarters_csv, "text/csv"),
                   "chart.png": (cl.export_png, "image/png"),
-                  "saves.zip": (cl.export_saves_zip, "application/zip")}
+                  "saves.zip": (cl.export_saves_zip, "application/zip"),
+                  "handouts.zip": (cl.export_handouts_zip, "application/zip")}
         if name not in makers:
             raise Refused(f"no export called '{name}' (allowed: {', '.join(makers)})", 404)
         make, media = makers[name]

@@ -145,3 +145,13 @@ def test_the_cli_writes_the_handouts_and_leaves_the_file_alone(handouts: tuple[C
     assert cl.store.db.execute("SELECT COUNT(*) FROM keys").fetchone()[0] == keys
     assert main(["classroom", "handouts", "--db", str(tmp_path / "none.sqlite"), "--out", str(tmp_path)]) == 2
     assert "no such classroom file" in capsys.readouterr().err
+
+
+def test_the_facilitator_page_downloads_them_zipped(handouts: tuple[Classroom, list[Path]]) -> None:
+    import io
+    import zipfile
+
+    cl, files = handouts
+    with zipfile.ZipFile(io.BytesIO(cl.export_handouts_zip())) as z:
+        assert sorted(z.namelist()) == sorted(p.name for p in files)
+        assert all(z.read(name).startswith(b"%PDF-") for name in z.namelist())

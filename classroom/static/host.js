@@ -356,6 +356,7 @@
     ["quarters.csv", "Every quarter (CSV)"],
     ["chart.png", "Chart (PNG)"],
     ["saves.zip", "Saved games (ZIP)"],
+    ["handouts.zip", "PDF handouts (ZIP)"],
   ];
 
   function renderExports(st) {
