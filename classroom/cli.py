@@ -20,6 +20,7 @@ from sim.errors import PartnersimError
 
 DEFAULT_PORT = 8765
 PING_SECONDS = 5.0       # a closed laptop shows as disconnected within about two pings
+KEEP_ALIVE_SECONDS = 75  # an idle HTTP connection stays open longer than a facilitator's pause between clicks
 
 
 class ClassroomCliError(PartnersimError):
@@ -166,7 +167,7 @@ def start(args: argparse.Namespace) -> int:
             pass
     config = uvicorn.Config(create_app(cl), host=args.host, port=args.port, log_level="warning",
                             ws_ping_interval=PING_SECONDS, ws_ping_timeout=PING_SECONDS, ws_max_size=16384,
-                            lifespan="on")
+                            timeout_keep_alive=KEEP_ALIVE_SECONDS, lifespan="on")
     try:
         uvicorn.Server(config).run()
     finally:

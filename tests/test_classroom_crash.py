@@ -46,6 +46,8 @@ KILL_OPEN_Q = 4            # killed after teams 0-2 submitted, teams 3-4 not yet
 KILL_CLOSE_Q = 8           # killed as soon as the close is logged
 KILL_ALL_IN_Q = 10         # killed with the last submission logged and the close not yet
 WAIT = 90.0                # seconds any one step may take on a loaded 2-core machine
+# a new connection per request: a pooled one the server closed while idle would fail the next request
+FRESH_CONNECTIONS = httpx.Limits(max_keepalive_connections=0)
 # one game serves every test here: with `--dist loadgroup` they all run on the worker that plays it
 pytestmark = pytest.mark.xdist_group("classroom-crash")
 ENV = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
@@ -164,7 +166,7 @@ async def play(tmp: Path) -> Seen:
     deadline = time.monotonic() + 6 * WAIT
     log = sqlite3.connect(db)
     try:
-        async with httpx.AsyncClient(base_url=address, timeout=WAIT) as http:
+        async with httpx.AsyncClient(base_url=address, timeout=WAIT, limits=FRESH_CONNECTIONS) as http:
 
             async def room(pred, timeout: float = WAIT) -> dict[str, Any]:
                 """Poll the facilitator's room state until `pred` holds (a failed read is retried)."""

@@ -59,6 +59,8 @@ DROP_Q = 4                        # Alpha drops and reconnects after submitting
 CLOCK_Q = 6                       # the Straggler lets the clock close the round
 CLOSE_Q = 11                      # the facilitator closes the round without the Straggler
 WAIT = 90.0                       # seconds any one step may take on a loaded 2-core machine
+# a new connection per request: a pooled one the server closed while idle would fail the next request
+FRESH_CONNECTIONS = httpx.Limits(max_keepalive_connections=0)
 # one game serves every test here: with `--dist loadgroup` they all run on the worker that plays it
 pytestmark = pytest.mark.xdist_group("classroom-protocol")
 SHOCK = {"kind": "shock", "shock": "demand", "size": 0.7, "duration": 2, "message": "A recession cuts demand"}
@@ -223,7 +225,7 @@ async def poll_reads(seen: Seen, stop: asyncio.Event) -> None:
     s = seen.server
     paths = [("/api/public", None), ("/api/host/room", s.key), ("/api/team", seen.alpha["token"])]
     end = time.monotonic() + 15 * WAIT
-    async with httpx.AsyncClient(base_url=s.address, timeout=WAIT) as http:
+    async with httpx.AsyncClient(base_url=s.address, timeout=WAIT, limits=FRESH_CONNECTIONS) as http:
         while not stop.is_set() and time.monotonic() < end:
             for path, key in paths:
                 headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -292,7 +294,7 @@ async def play(server: Server) -> Seen:
     tabs: list[Tab] = []
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
-    async with httpx.AsyncClient(base_url=s.address, timeout=WAIT) as http:
+    async with httpx.AsyncClient(base_url=s.address, timeout=WAIT, limits=FRESH_CONNECTIONS) as http:
 
         async def act(body: dict[str, Any]) -> dict[str, Any]:
             r = await http.post("/api/host/action", json=body, headers=fh)
