@@ -708,14 +708,20 @@ def create_app(classroom: Classroom) -> FastAPI:
         except (TimeoutError, Refused, WebSocketDisconnect, KeyError):
             return None
 
-    @app.websocket("/ws/team")
-    async def ws_team(ws: WebSocket) -> None:
+    async def admit(ws: WebSocket, check: Any) -> Any:
+        """Accept a socket and read its hello; `check(key)` says who it is, or the socket is
+        closed with BAD_KEY and the reason (None)."""
         await ws.accept()
-        token = await hello(ws)
         try:
-            seat = cl.seat_for(token)
+            return check(await hello(ws))
         except Refused as e:
             await ws.close(code=BAD_KEY, reason=e.reason[:120])
+            return None
+
+    @app.websocket("/ws/team")
+    async def ws_team(ws: WebSocket) -> None:
+        seat = await admit(ws, cl.seat_for)
+        if seat is None:
             return
         box = cl.open_outbox(ws)
         try:
@@ -749,12 +755,7 @@ def create_app(classroom: Classroom) -> FastAPI:
 
     @app.websocket("/ws/host")
     async def ws_host(ws: WebSocket) -> None:
-        await ws.accept()
-        token = await hello(ws)
-        try:
-            cl.check_facilitator(token)
-        except Refused as e:
-            await ws.close(code=BAD_KEY, reason=e.reason[:120])
+        if not await admit(ws, lambda token: cl.check_facilitator(token) or True):
             return
         box = cl.open_outbox(ws)
         try:

@@ -199,11 +199,6 @@ def seat_results(room: Room, seat: Seat) -> dict[str, Any]:
     }
 
 
-def seat_view(room: Room, seat: Seat, connected: bool) -> dict[str, Any]:
-    """The team part of a team's state (the `room` object is added when sent)."""
-    return {**seat_decision(room, seat, connected), **seat_results(room, seat)}
-
-
 # ---------------------------------------------------------------------- the class
 def seat_standing(room: Room, seat: Seat, cache: dict | None = None) -> tuple[Standing, dict[str, list]]:
     """A team's standing and its sparklines, read off its frame once per quarter played (`cache`
