@@ -667,6 +667,14 @@ def create_app(classroom: Classroom) -> FastAPI:
         async with cl.lock:
             return cl.team_state(seat)
 
+    @app.get("/api/team/save")
+    async def team_save(request: Request) -> dict[str, Any]:
+        """The team's game as a save file (its scenario embedded if not bundled): what a game
+        client replays, and keeps in its save folder."""
+        async with cl.lock:
+            seat = cl.seat_for(bearer(request))
+            return cl.room.save_record(seat).to_json()
+
     @app.post("/api/submit")
     async def submit(request: Request) -> dict[str, Any]:
         seat = cl.seat_for(bearer(request))

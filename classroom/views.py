@@ -20,6 +20,7 @@ from sim.debrief import best_practice_model, compare, diagnose, fix_progress
 from sim.events import NEWS_KINDS, SHOCK_SIZES, SHOCKS
 from sim.metrics import METRICS, partner_share_over
 from sim.policy import LEVER_GROUPS, LEVERS
+from sim.scenario import event_table
 from sim.standing import Standing, standing
 from sim.tiles import tiles
 
@@ -185,12 +186,34 @@ def seat_decision(room: Room, seat: Seat, connected: bool) -> dict[str, Any]:
     }
 
 
+# the figures a game client checks its own replay against, quarter by quarter (`timeline`)
+CHECKED = ("revenue_direct", "revenue_partner", "conflicts", "partners_active", "partners_churned",
+           "partner_net_contribution")
+
+
+def _exact(x: Any) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def timeline(room: Room, seat: Seat, frame: pd.DataFrame) -> dict[str, Any]:
+    """What a game client needs to replay this team's game itself and check it: the world's
+    generation (a practice reset starts a new one), the quarters played, the decisions as played
+    (the team's, its bot's, or none), the facilitator's injected events, and the CHECKED figures
+    of every quarter unrounded (JSON carries a float exactly)."""
+    return {"generation": room.generation, "played": seat.model.quarter,
+            "decisions": [{"quarter": d.quarter, "changes": d.changes} for d in seat.record.decisions],
+            "events": [event_table(ev) for ev in room.injected],
+            "check": {name: [_exact(v) for v in frame[name]] for name in CHECKED} if not frame.empty else {}}
+
+
 def seat_results(room: Room, seat: Seat) -> dict[str, Any]:
-    """The part of a team's state only a played quarter changes: figures, charts, news, the goal."""
+    """The part of a team's state only a played quarter changes: figures, charts, news, the goal,
+    and the timeline a game client replays."""
     frame = seat.model.quarterly_frame()
     played = room.phase != "lobby" and not frame.empty
     best = best_frame(room) if played else frame
     return {
+        "timeline": timeline(room, seat, frame),
         "tiles": [{"label": t.label, "value": t.value, "change": t.change, "good": t.good} for t in tiles(frame)],
         "charts": charts(frame, best) if played else [],
         "news": news(seat) if played else [],

@@ -41,6 +41,8 @@ SCREENS: dict[str, str] = {
     "briefing": "game.screens.briefing:BriefingScreen",
     "play": "game.screens.play:PlayScreen",
     "debrief": "game.screens.debrief:DebriefScreen",
+    "join": "game.screens.join:JoinScreen",
+    "handoff": "game.screens.handoff:HandoffScreen",
 }
 
 
@@ -97,6 +99,10 @@ class GameApp:
         self.team = team or "Team"
         self.seed = seed
         self.session = None
+        self.join_prefill: dict | None = None   # `play --join`: the join screen's fields
+        self.hotseat = None                   # several teams on this laptop (`game.hotseat.HotSeatGame`)
+        self.hotseat_picking = False          # the picker sets up a hot-seat game
+        self.hotseat_teams = "Red, Blue, Green"
         self.stack: list[Screen] = []     # screens, the one shown last
         self.toast: tuple[str, float] = ("", 0.0)    # a short message and its seconds left
         self.running = True
@@ -166,6 +172,63 @@ class GameApp:
         self.team = self.session.team
         start_worker_server()      # ready by the debrief, whose replays are forked from it
         self.reset("play")
+
+    def start_room_session(self, session) -> None:
+        """Play a classroom seat (`game.room_session.RoomSession`): the briefing for a room
+        joined before it started, else straight to the play screen, which catches up."""
+        from sim.attribution import start_worker_server
+
+        if self.session is not None and self.session is not session:
+            self.session.close()
+        self.session = session
+        self.team = session.team
+        start_worker_server()
+        if session.rejoined:
+            self.reset("play")
+        else:
+            self.go("briefing")
+
+    def start_hotseat(self, scenario: str, seed: int, teams: list[str]) -> None:
+        """Start a hot-seat game in a new file in the save folder, and hand over to the first team."""
+        from classroom.app import ClassroomError
+        from classroom.schemas import Refused
+        from game.hotseat import HotSeatGame, new_file
+
+        try:
+            self._open_hotseat(HotSeatGame.start(new_file(self.save_dir, scenario), scenario, seed, teams,
+                                                 self.save_dir))
+        except Refused as e:
+            self.notify(f"Teams: {e.reason}", 6.0)
+        except (ClassroomError, OSError) as e:
+            self.notify(f"Could not start the hot-seat game: {e}", 6.0)
+
+    def resume_hotseat(self, path: Path) -> None:
+        """Carry on the hot-seat game in `path` (every action replayed)."""
+        from classroom.app import ClassroomError
+        from game.hotseat import HotSeatGame
+
+        try:
+            self._open_hotseat(HotSeatGame.resume(path, self.save_dir))
+        except (ClassroomError, OSError) as e:
+            self.notify(f"Could not resume {path.name}: {e}", 6.0)
+
+    def _open_hotseat(self, game) -> None:
+        from sim.attribution import start_worker_server
+
+        self.leave_hotseat(to_title=False)
+        self.hotseat = game
+        self.session = None
+        start_worker_server()
+        self.reset("handoff")
+
+    def leave_hotseat(self, to_title: bool = True) -> None:
+        """Close the hot-seat game (its file keeps it) and go to the title."""
+        if self.hotseat is not None:
+            self.hotseat.close()
+            self.hotseat = None
+            self.session = None
+        if to_title:
+            self.reset("title")
 
     def last_autosave(self) -> Path | None:
         """The most recently written save in `save_dir`, if any (None if it cannot be read)."""
@@ -326,6 +389,9 @@ class GameApp:
         self.loop()
         if self.session is not None:
             self.session.autosave()
+            self.session.close()
+        if self.hotseat is not None:
+            self.hotseat.close()
         self.close()
 
     def close(self) -> None:
@@ -347,12 +413,17 @@ def add_play_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fullscreen", action="store_true", help="start in full screen (F11 toggles)")
     parser.add_argument("--load", default=None, metavar="SAVE.json", help="resume a saved game")
     parser.add_argument("--save-dir", default=None, help="folder for saves, screenshots and charts")
+    parser.add_argument("--join", default=None, metavar="ADDRESS",
+                        help="join a classroom at ADDRESS (HOST:PORT, as the projector shows it); needs --code and --team")
+    parser.add_argument("--code", default=None, metavar="ROOM", help="the classroom's room code (with --join)")
 
 
 def play(args: argparse.Namespace) -> int:
     """Check the inputs, then open the window and run the game until it closes."""
     # check inputs before opening a window, so a typo gets one line, not a blank screen
     scenario = record = None
+    if args.join is not None or args.code is not None:
+        return _join_check(args)
     if args.load:
         from sim.savegame import SaveGameError, load_game
 
@@ -381,6 +452,46 @@ def play(args: argparse.Namespace) -> int:
     elif scenario is not None:
         app.new_game(scenario, scenario.seed if args.seed is None else args.seed)
         app.go("briefing")
+    app.run()
+    return 0
+
+
+def _join_check(args: argparse.Namespace) -> int:
+    """`play --join ADDRESS --code ROOM --team NAME`: join (or rejoin with the kept key) before
+    opening the window, so a wrong code or a name taken is one line, not a blank screen."""
+    from game.net import NetError, base_url
+    from game.room_session import join_room
+    from sim.errors import PartnersimError
+
+    if args.join is None:
+        print("partnersim: error: --code needs --join ADDRESS (the classroom's server)", file=sys.stderr)
+        return 2
+    clash = [flag for flag, value in (("--load", args.load), ("--scenario", args.scenario), ("--seed", args.seed))
+             if value is not None]
+    if clash:
+        print(f"partnersim: error: --join plays the classroom's scenario and seed: leave out {', '.join(clash)}",
+              file=sys.stderr)
+        return 2
+    if not args.code or not args.team:
+        print("partnersim: error: --join needs --code ROOM and --team NAME (both are on the projector's "
+              "join page)", file=sys.stderr)
+        return 2
+    if not has_display():
+        print("partnersim: no display found (DISPLAY/WAYLAND_DISPLAY unset), so the game cannot open a window; "
+              "teams without one join from a browser at the address the projector shows", file=sys.stderr)
+        return 2
+    save_dir = Path(args.save_dir) if args.save_dir else Path.cwd() / "partnersim-saves"
+    try:
+        base_url(args.join)
+        session = join_room(args.join, args.code, args.team, save_dir)
+    except NetError as e:
+        print(f"partnersim: error: --join {args.join}: {e.reason}", file=sys.stderr)
+        return 2
+    except (PartnersimError, OSError) as e:
+        print(f"partnersim: error: --join {args.join}: {e}", file=sys.stderr)
+        return 2
+    app = GameApp(fullscreen=args.fullscreen, team=session.team, save_dir=save_dir)
+    app.start_room_session(session)
     app.run()
     return 0
 

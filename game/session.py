@@ -91,6 +91,47 @@ class GameSession:
         self.save_error: str | None = None     # why the last save failed (None: it worked)
         self._view: tuple[tuple, WorldView] | None = None
         self._frame: tuple[int, pd.DataFrame] | None = None
+        self.notices: list[tuple[str, str]] = []   # (title, text) the screen shows and clears
+
+    # ------------------------------------------------------------------ the turn (a room's seat differs)
+    room_mode = False        # a classroom seat (`game.room_session.RoomSession`) says True
+
+    def poll(self) -> bool:
+        """Take news from outside the laptop (a room's); a local game has none."""
+        return False
+
+    def round_text(self) -> str:
+        """Where the game stands, in words (the play screen's heading)."""
+        if self.animating:
+            return f"Quarter {self.quarter + 1} of {self.scenario.quarters} - week {self.week_in_quarter}"
+        if self.finished:
+            return f"Game over - {self.scenario.quarters} quarters"
+        return f"Planning quarter {self.quarter + 1} of {self.scenario.quarters}"
+
+    def status_text(self) -> str:
+        """A line under the heading (a room's state of play; nothing in a local game)."""
+        return ""
+
+    def end_label(self) -> str:
+        """The main button's words."""
+        return "Debrief" if self.finished else "End quarter"
+
+    @property
+    def can_end(self) -> bool:
+        """The main button applies now."""
+        return not self.animating
+
+    @property
+    def can_decide(self) -> bool:
+        """Levers may change now."""
+        return not self.animating and not self.finished
+
+    def end_turn(self) -> None:
+        """The main button: apply the choices and start the quarter."""
+        self.begin_quarter()
+
+    def close(self) -> None:
+        """Leave the game (a room's seat stops listening)."""
 
     # ------------------------------------------------------------------ reading
     @property
@@ -236,10 +277,14 @@ class GameSession:
             if self.week_in_quarter >= WEEKS_PER_QUARTER:
                 self.week_in_quarter = 0
                 self._running = False
-                self.record.quarters_played = self.quarter
-                self.autosave()
+                self._quarter_done()
                 return True
         return False
+
+    def _quarter_done(self) -> None:
+        """A quarter has run: record it and autosave."""
+        self.record.quarters_played = self.quarter
+        self.autosave()
 
     def play_quarter(self) -> None:
         """Run the next quarter at once (no animation)."""

@@ -24,7 +24,8 @@ class BriefingScreen(Screen):
         self.add(UILabel(pygame.Rect(40, 20, w - 80, 44), sc.title, self.manager,
                          object_id=ObjectID(class_id="@heading")))
         self.add(UILabel(pygame.Rect(40, 60, w - 80, 24),
-                         f"Team {s.team}   seed {s.seed}   {sc.quarters} quarters   difficulty {sc.difficulty}",
+                         f"Team {s.team}   {s.where if s.room_mode else f'seed {s.seed}'}   {sc.quarters} quarters   "
+                         f"difficulty {sc.difficulty}",
                          self.manager, object_id=ObjectID(class_id="@small")))
         body = "<br>".join(html.escape(p.strip()).replace("\n", " ")
                            for p in sc.briefing.strip().split("\n\n"))
@@ -49,7 +50,11 @@ class BriefingScreen(Screen):
             if event.ui_element is self.start:
                 self.app.go("play")
             elif event.ui_element is self.back:
-                self.app.go("picker")
+                if self.session.room_mode:           # a classroom seat: leave the room (its key is kept)
+                    self.session.close()
+                    self.app.go("title")
+                else:
+                    self.app.go("picker")
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
             self.app.go("play")
 

@@ -64,12 +64,16 @@ class PickerScreen(Screen):
 
     def build(self) -> None:
         w, h = self.size
-        self.add(UILabel(pygame.Rect(30, 16, 600, 40), "Choose a scenario", self.manager,
-                         object_id=ObjectID(class_id="@heading")))
-        self.add(UILabel(pygame.Rect(w - 520, 20, 70, 30), "Team", self.manager))
-        self.team = self.add(UITextEntryLine(pygame.Rect(w - 450, 18, 200, 34), self.manager,
+        hot = self.hotseat
+        self.add(UILabel(pygame.Rect(30, 16, 600, 40), "Hot-seat: choose a scenario" if hot else "Choose a scenario",
+                         self.manager, object_id=ObjectID(class_id="@heading")))
+        tw = 330 if hot else 200          # hot-seat: every team's name, separated by commas
+        self.add(UILabel(pygame.Rect(w - 320 - tw, 20, 70, 30), "Teams" if hot else "Team", self.manager))
+        self.team = self.add(UITextEntryLine(pygame.Rect(w - 250 - tw, 18, tw, 34), self.manager,
                                              object_id=ObjectID(object_id="#team")))
-        self.team.set_text(self.app.team)
+        self.team.set_text(self.app.hotseat_teams if hot else self.app.team)
+        if hot:
+            self.team.set_tooltip("Two to eight team names, separated by commas: Red, Blue, Green")
         self.add(UILabel(pygame.Rect(w - 240, 20, 50, 30), "Seed", self.manager))
         self.seed = self.add(UITextEntryLine(pygame.Rect(w - 190, 18, 90, 34), self.manager,
                                              object_id=ObjectID(object_id="#seed")))
@@ -88,11 +92,29 @@ class PickerScreen(Screen):
         self.card = self.add(UITextBox(card_html(self.selected) if self.selected else "No scenarios found.",
                                        pygame.Rect(x, 70, w - x - 30, h - 160), self.manager,
                                        object_id=ObjectID(object_id="#card")))
-        self.play = self.add(UIButton(pygame.Rect(w - 280, h - 78, 250, 50), "Play this scenario", self.manager,
+        self.play = self.add(UIButton(pygame.Rect(w - 280, h - 78, 250, 50),
+                                      "Play hot-seat" if hot else "Play this scenario", self.manager,
                                       object_id=ObjectID(class_id="@big", object_id="#play")))
+        self.resume_hot = None
+        if hot:
+            from game.hotseat import last_file
+
+            last = last_file(self.app.save_dir)
+            self.resume_hot = self.add(UIButton(pygame.Rect(w - 560, h - 72, 260, 42), "Resume last hot-seat",
+                                                self.manager, object_id=ObjectID(object_id="#resume_hotseat")))
+            if last is None:
+                self.resume_hot.disable()
+                self.resume_hot.set_tooltip(f"No hot-seat game in {self.app.save_dir}")
+            else:
+                self.resume_hot.set_tooltip(f"Carry on {last.name}")
         self.play.set_tooltip("Double-click a scenario in the list to play it at once.")
         if self.selected is None:
             self.play.disable()
+
+    @property
+    def hotseat(self) -> bool:
+        """Setting up a hot-seat game (several teams, one laptop) rather than one team's."""
+        return getattr(self.app, "hotseat_picking", False)
 
     def select(self, sc: Scenario) -> None:
         """Show a scenario's card (the list's selection follows)."""
@@ -108,6 +130,17 @@ class PickerScreen(Screen):
         sc = self.selected
         if sc is None:
             return
+        if self.hotseat:
+            from game.hotseat import parse_teams
+
+            self.app.hotseat_teams = self.team.get_text().strip()
+            try:
+                names = parse_teams(self.app.hotseat_teams)
+            except ValueError as e:
+                self.app.notify(f"Teams: {e}.", 5.0)
+                return
+            self.app.start_hotseat(sc.name, self._seed(sc), names)
+            return
         self.app.team = self.team.get_text().strip() or "Team"
         self.app.new_game(sc, self._seed(sc))
         self.app.go("briefing")
@@ -118,6 +151,12 @@ class PickerScreen(Screen):
                 self.app.go("title")
             elif event.ui_element is self.play:
                 self.start()
+            elif self.resume_hot is not None and event.ui_element is self.resume_hot:
+                from game.hotseat import last_file
+
+                last = last_file(self.app.save_dir)
+                if last is not None:
+                    self.app.resume_hotseat(last)
         elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.library:
             if event.text in self.entries:
                 self.select(self.entries[event.text])

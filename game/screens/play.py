@@ -38,6 +38,7 @@ NEWS_COLOURS = {
 }
 NEWS_KINDS = {kind: NEWS_COLOURS[kind] for kind in sim_events.NEWS_KINDS}   # the news feed's kinds, coloured
 TOP = 52
+STATUS = 26        # a classroom seat's status strip under the bar
 LEFT = 330
 RIGHT = 318
 
@@ -64,20 +65,32 @@ class PlayScreen(Screen):
         self.save_alert: UIMessageWindow | None = None
         self.mouse: tuple[int, int] | None = None
         self._news_seen = -1
-        self._popup_shown_for = -1
+        self._popup_shown_for: tuple[int, int] | None = None
+        self._seen_change = -1      # the session's `changed` count last taken (a classroom seat)
         self.panel: PolicyPanel | None = None
         self._take_frame()
 
     # ---------------------------------------------------------------- layout
+    @property
+    def top(self) -> int:
+        """Where the panels start: under the bar, and under the status strip of a classroom seat."""
+        return TOP + (STATUS if self.session.room_mode else 0)
+
     def build(self) -> None:
         w, h = self.size
         s = self.session
+        top = self.top
         bar = self.add(UIPanel(pygame.Rect(0, 0, w, TOP), manager=self.manager,
                                object_id=ObjectID(class_id="@bar")))
         UILabel(pygame.Rect(10, 1, 520, 28), s.scenario.title, self.manager, container=bar,
                 object_id=ObjectID(class_id="@heading"))
-        UILabel(pygame.Rect(10, 28, 480, 20), f"Team {s.team}  -  seed {s.seed}", self.manager,
+        where = f"{s.where}" if s.room_mode else f"seed {s.seed}"
+        UILabel(pygame.Rect(10, 28, 480, 20), f"Team {s.team}  -  {where}", self.manager,
                 container=bar, object_id=ObjectID(class_id="@small"))
+        self.status_label = None
+        if s.room_mode:
+            self.status_label = self.add(UILabel(pygame.Rect(0, TOP, w, STATUS), "", self.manager,
+                                                 object_id=ObjectID(class_id="@status", object_id="#room_status")))
         self.quarter_label = UILabel(pygame.Rect(w - 900, 9, 256, 32), "", self.manager, container=bar,
                                      object_id=ObjectID(class_id="@heading"))
         UILabel(pygame.Rect(w - 640, 12, 60, 28), "Speed", self.manager, container=bar)
@@ -96,9 +109,11 @@ class PlayScreen(Screen):
         self.menu_btn = UIButton(pygame.Rect(w - 80, 10, 70, 32), "Menu", self.manager, container=bar,
                                  object_id=ObjectID(object_id="#menu"))
         self.menu_btn.set_tooltip("Esc: save, debrief, or leave the game.")
-        self.panel = PolicyPanel(self.manager, pygame.Rect(0, TOP, LEFT, h - TOP), s)
+        if s.room_mode:
+            self.auto_btn.hide()          # the room closes rounds, not this laptop
+        self.panel = PolicyPanel(self.manager, pygame.Rect(0, top, LEFT, h - top), s)
         self.add(self.panel.container)
-        self.news = self.add(UITextBox("", pygame.Rect(w - RIGHT + 6, TOP + 222, RIGHT - 12, h - TOP - 228),
+        self.news = self.add(UITextBox("", pygame.Rect(w - RIGHT + 6, top + 222, RIGHT - 12, h - top - 228),
                                        self.manager, object_id=ObjectID(class_id="@news", object_id="#news")))
         self._news_seen = -1
         self._refresh_controls()
@@ -113,7 +128,7 @@ class PlayScreen(Screen):
         if self.popup is not None:
             self.popup.kill()
             self.popup = None
-            self._popup_shown_for = -1
+            self._popup_shown_for = None
         if self.menu is not None:
             self.menu.kill()
             self.menu = None
@@ -125,11 +140,12 @@ class PlayScreen(Screen):
     def layout(self) -> dict[str, pygame.Rect]:
         """Rectangles of what this screen draws itself."""
         w, h = self.size
+        top = self.top
         cx, cw = LEFT + 6, w - LEFT - RIGHT - 12
-        map_h = int((h - TOP) * 0.42)
-        out = {"map": pygame.Rect(cx, TOP + 6, cw, map_h),
-               "tiles": pygame.Rect(w - RIGHT + 6, TOP + 6, RIGHT - 12, 210)}
-        gy = TOP + 12 + map_h
+        map_h = int((h - top) * 0.42)
+        out = {"map": pygame.Rect(cx, top + 6, cw, map_h),
+               "tiles": pygame.Rect(w - RIGHT + 6, top + 6, RIGHT - 12, 210)}
+        gy = top + 12 + map_h
         gh = (h - gy - 6) // 2
         gw = (cw - 12) // 3
         for k in range(6):
@@ -145,13 +161,7 @@ class PlayScreen(Screen):
 
     def _refresh_controls(self) -> None:
         s = self.session
-        q = s.quarter + (1 if s.animating else 0)
-        if s.animating:
-            text = f"Quarter {q} of {s.scenario.quarters} - week {s.week_in_quarter}"
-        elif s.finished:
-            text = f"Game over - {s.scenario.quarters} quarters"
-        else:
-            text = f"Planning quarter {s.quarter + 1} of {s.scenario.quarters}"
+        text = s.round_text()
         if self.quarter_label.text != text:
             self.quarter_label.set_text(text)
         auto = "Auto: on" if self.auto else "Auto: off"
@@ -160,16 +170,20 @@ class PlayScreen(Screen):
         pause = "Resume" if self.paused else "Pause"
         if self.pause_btn.text != pause:
             self.pause_btn.set_text(pause)
-        end = "Debrief" if s.finished else "End quarter"
+        end = s.end_label()
         if self.end_btn.text != end:
             self.end_btn.set_text(end)
-        busy = s.animating or self.popup is not None
-        if busy:
+        busy = not s.can_end or self.popup is not None
+        if busy and self.end_btn.is_enabled:
             self.end_btn.disable()
-        else:
+        elif not busy and not self.end_btn.is_enabled:
             self.end_btn.enable()
+        if self.status_label is not None:
+            status = s.status_text()
+            if self.status_label.text != status:
+                self.status_label.set_text(status)
         if self.panel is not None:
-            self.panel.set_enabled(not s.animating and not s.finished)
+            self.panel.set_enabled(s.can_decide)
 
     def _refresh_news(self, force: bool = False) -> None:
         s = self.session
@@ -195,17 +209,24 @@ class PlayScreen(Screen):
 
     def _show_upcoming(self) -> None:
         """Scheduled scenario events for the coming quarter, as a pop-up to acknowledge: a policy
-        event has already fired (the panel shows what it imposed), a shock hits at the start."""
+        event has already fired (the panel shows what it imposed), a shock hits at the start. In
+        a classroom an event the facilitator injects while the round is open pops up too."""
         s = self.session
-        if s.finished or self._popup_shown_for == s.quarter:
+        if s.finished or (s.room_mode and not s.can_decide):
             return
-        self._popup_shown_for = s.quarter
         msgs = s.upcoming_events()
-        cut = s.board_cut_news()
+        seen = self._popup_shown_for
+        if seen is not None and seen[0] == s.quarter:
+            if len(msgs) <= seen[1]:
+                return
+            fresh, cut = msgs[seen[1]:], None
+        else:
+            fresh, cut = msgs, s.board_cut_news()
+        self._popup_shown_for = (s.quarter, len(msgs))
         if cut:
-            msgs = [cut] + msgs
-        if msgs:
-            body = "<br><br>".join(html.escape(m).replace("\n", "<br>") for m in msgs)
+            fresh = [cut] + fresh
+        if fresh:
+            body = "<br><br>".join(html.escape(m).replace("\n", "<br>") for m in fresh)
             title = "The board acted" if cut else f"Quarter {s.quarter + 1}: news you must act on"
             self.popup = message_window(self.manager, self.size, body, title, ObjectID(object_id="#event_popup"))
             self.auto = False
@@ -217,6 +238,9 @@ class PlayScreen(Screen):
             return
         if s.finished:
             self.app.push("debrief")
+            return
+        if s.room_mode:
+            s.end_turn()                 # the room plays the quarter when the round closes
             return
         s.begin_quarter()
         self.paused = False
@@ -267,6 +291,9 @@ class PlayScreen(Screen):
                              window_display_title="Menu", object_id=ObjectID(object_id="#menu_window"))
         self.menu_buttons = {}
         items = (("Resume", "resume"), ("Save game", "save"), ("Debrief now", "debrief"), ("Quit to title", "title"))
+        if getattr(self.session, "hands_over", False):       # hot-seat: back to the turn screen
+            items = (("Resume", "resume"), ("Debrief now", "debrief"), ("Teams and leaderboard", "handoff"),
+                     ("Quit to title", "title"))
         for k, (text, action) in enumerate(items):
             b = UIButton(pygame.Rect(20, 14 + k * 56, 290, 44), text, self.manager, container=self.menu,
                          object_id=ObjectID(object_id=f"#menu_{action}"))
@@ -286,9 +313,15 @@ class PlayScreen(Screen):
                 self.app.push("debrief")
             else:
                 self.app.notify("Play at least one quarter before the debrief.", 3.0)
+        elif action == "handoff":
+            self.app.go("handoff")
         elif action == "title":
             self.session.autosave()
-            self.app.reset("title")
+            self.session.close()
+            if self.app.hotseat is not None:
+                self.app.leave_hotseat()        # its file keeps the game: "Resume last hot-seat"
+            else:
+                self.app.reset("title")
 
     # ---------------------------------------------------------------- events
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -344,8 +377,39 @@ class PlayScreen(Screen):
         fading on the map: the main loop draws every frame until they end."""
         return (self.session.animating and not self.paused) or bool(self.map.flashes or self.map.fade)
 
+    def _follow_room(self) -> None:
+        """A classroom seat: take what the room sent; a quarter it played starts animating, a
+        catch-up replay or a new decision shows at once, a message pops up."""
+        s = self.session
+        s.poll()
+        if s.changed != self._seen_change:
+            self._seen_change = s.changed
+            self._take_frame()
+            self._refresh_news(force=True)
+            if self.panel:
+                self.panel.refresh()      # the controls show what is in force, whatever changed it
+            if s.animating:
+                self.clock = 0.0
+                self.paused = False
+            else:
+                self._show_upcoming()
+        if s.notices and self.popup is None and self.menu is None:
+            title, text = s.notices.pop(0)
+            self.popup = message_window(self.manager, self.size, html.escape(text).replace("\n", "<br>"), title,
+                                        ObjectID(object_id="#room_notice"))
+
     def update(self, dt: float) -> None:
         s = self.session
+        if s.room_mode:
+            self._follow_room()
+            if s.turn_done:               # hot-seat: the decision is in, the next team's turn
+                s.turn_done = False
+                self.app.go("handoff")
+                return
+        elif s.notices and self.popup is None:
+            title, text = s.notices.pop(0)
+            self.popup = message_window(self.manager, self.size, html.escape(text), title,
+                                        ObjectID(object_id="#notice"))
         if s.animating and not self.paused:
             seconds = SPEEDS[self.speed]
             if seconds == 0.0:

@@ -1,4 +1,4 @@
-"""Title screen: start a new game, resume the last autosave, or quit."""
+"""Title screen: start a new game, resume the last autosave, join a classroom, play hot-seat, or quit."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class TitleScreen(Screen):
         self.add(UILabel(pygame.Rect(cx - 450, h * 0.18 + 72, 900, 32),
                          "Run a partner program quarter by quarter, and see why it works or doesn't.",
                          self.manager, object_id=ObjectID(class_id="@subtitle")))
-        y = int(h * 0.45)
+        y = int(h * 0.38)
         self.new_game = self.add(UIButton(pygame.Rect(cx - 150, y, 300, 54), "New game", self.manager,
                                           object_id=ObjectID(class_id="@big", object_id="#new_game")))
         self.resume_button = self.add(UIButton(pygame.Rect(cx - 150, y + 66, 300, 44), "Resume last game",
@@ -33,20 +33,34 @@ class TitleScreen(Screen):
             self.resume_button.set_tooltip("No saved game in " + str(self.app.save_dir))
         else:
             self.resume_button.set_tooltip(f"Load {last.name}")
-        self.quit = self.add(UIButton(pygame.Rect(cx - 150, y + 122, 300, 44), "Quit", self.manager,
+        self.join = self.add(UIButton(pygame.Rect(cx - 150, y + 122, 300, 44), "Join a classroom", self.manager,
+                                      object_id=ObjectID(object_id="#join_classroom")))
+        self.join.set_tooltip("Play your team's seat in a facilitator's classroom, with this game's map and charts.")
+        self.hotseat = self.add(UIButton(pygame.Rect(cx - 150, y + 178, 300, 44), "Several teams, one laptop",
+                                         self.manager, object_id=ObjectID(object_id="#hotseat")))
+        self.hotseat.set_tooltip("Hot-seat: teams take turns on the same world, each with its own game; "
+                                 "the leaderboard between quarters.")
+        self.quit = self.add(UIButton(pygame.Rect(cx - 150, y + 234, 300, 44), "Quit", self.manager,
                                       object_id=ObjectID(object_id="#quit")))
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.new_game:
+                self.app.hotseat_picking = False
                 self.app.go("picker")
             elif event.ui_element is self.resume_button:
                 path = self.app.last_autosave()
                 if path is not None:
                     self.app.load_game(path)
+            elif event.ui_element is self.join:
+                self.app.go("join")
+            elif event.ui_element is self.hotseat:
+                self.app.hotseat_picking = True
+                self.app.go("picker")
             elif event.ui_element is self.quit:
                 self.app.running = False
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
+            self.app.hotseat_picking = False
             self.app.go("picker")
 
     def draw(self, surface: pygame.Surface) -> None:
