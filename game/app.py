@@ -212,6 +212,10 @@ class GameApp:
         except (ClassroomError, OSError) as e:
             self.notify(f"Could not resume {path.name}: {e}", 6.0)
 
+    def start_turns(self, turns) -> None:
+        """Several teams of a classroom on this laptop (`game.hotseat.ClassroomTurns`): the turn screen."""
+        self._open_hotseat(turns)
+
     def _open_hotseat(self, game) -> None:
         from sim.attribution import start_worker_server
 
@@ -415,7 +419,9 @@ def add_play_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save-dir", default=None, help="folder for saves, screenshots and charts")
     parser.add_argument("--join", default=None, metavar="ADDRESS",
                         help="join a classroom at ADDRESS (HOST:PORT, as the projector shows it); needs --code and --team")
-    parser.add_argument("--code", default=None, metavar="ROOM", help="the classroom's room code (with --join)")
+    parser.add_argument("--code", default=None, metavar="ROOM",
+                        help="the classroom's room code (with --join); with --team \"Red, Blue\" several teams "
+                             "take turns on this laptop")
 
 
 def play(args: argparse.Namespace) -> int:
@@ -483,6 +489,19 @@ def _join_check(args: argparse.Namespace) -> int:
     save_dir = Path(args.save_dir) if args.save_dir else Path.cwd() / "partnersim-saves"
     try:
         base_url(args.join)
+        if "," in args.team:          # several teams on this laptop, taking turns
+            from game.hotseat import join_turns, parse_teams
+
+            try:
+                names = parse_teams(args.team)
+            except ValueError as e:
+                print(f"partnersim: error: --team: {e}", file=sys.stderr)
+                return 2
+            turns = join_turns(args.join, args.code, names, save_dir)
+            app = GameApp(fullscreen=args.fullscreen, save_dir=save_dir)
+            app.start_turns(turns)
+            app.run()
+            return 0
         session = join_room(args.join, args.code, args.team, save_dir)
     except NetError as e:
         print(f"partnersim: error: --join {args.join}: {e.reason}", file=sys.stderr)

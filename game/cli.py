@@ -7,6 +7,8 @@ their subcommands (`play`, `classroom`) as extras.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Any
 
 from classroom import cli as classroom_cli
 from game.app import add_play_arguments, play
@@ -19,9 +21,17 @@ EXTRA: sim_cli.Extra = {
 }
 
 
+def compare_pdf(df: Any, frames: dict[str, Any], path: Path) -> Path:
+    """`partnersim compare --pdf`: the classroom's class handout (imported only when asked for:
+    it loads ReportLab and matplotlib)."""
+    from classroom.handouts import compare_pdf as write
+
+    return write(df, frames, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `partnersim`."""
-    return sim_cli.main(argv, extra=EXTRA)
+    return sim_cli.main(argv, extra=EXTRA, pdf=compare_pdf)
 
 
 if __name__ == "__main__":

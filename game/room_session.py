@@ -170,21 +170,22 @@ class RoomSession(GameSession):
         n = r.get("quarters", self.scenario.quarters)
         if self.animating:
             return f"Quarter {self.quarter + 1} of {n} - week {self.week_in_quarter}"
-        practice = "Practice - " if r.get("practice") else ""
+        practice = "Practice: " if r.get("practice") else ""
         phase = r.get("phase")
         if phase == "lobby":
-            return "Lobby: waiting for the facilitator"
+            return "Lobby"
         if phase == "open":
             left = self.seconds_left()
-            clock = "" if left is None else f" - {int(left) // 60}:{int(left) % 60:02d} left"
+            clock = "" if left is None else f" - {int(left) // 60}:{int(left) % 60:02d}"
             if r.get("paused"):
                 clock = " - paused"
-            return f"{practice}Deciding quarter {r['open_quarter']} of {n}{clock}"
+            return f"{practice}Decide quarter {r['open_quarter']}{clock}" if practice or clock else \
+                f"Decide quarter {r['open_quarter']} of {n}"
         if phase == "resolving":
-            return f"{practice}Quarter {r['quarter'] + 1} is being played"
+            return f"{practice}Playing quarter {r['quarter'] + 1}"
         if phase == "results":
-            return f"{practice}Quarter {r['quarter']} played - waiting for the next round"
-        return f"Game over - {r.get('quarter', self.quarter)} quarters"
+            return f"{practice}Quarter {r['quarter']} of {n} played"
+        return "Game over"
 
     def seconds_left(self) -> float | None:
         """Seconds left for this team's decision in a timed round (None: no clock)."""
@@ -227,7 +228,13 @@ class RoomSession(GameSession):
             if s.get("kept_last"):
                 return "You did not submit last round: your policy was kept. Decide, then submit"
             return "Choose your levers, then submit: the round closes when every team is in or time is up"
-        return f"{self.where}"
+        q = self.room.get("quarter", 0)
+        if self.animating:
+            return f"Every team was in: the room played quarter {self.quarter + 1}, and here it is week by week"
+        return {"lobby": "You are in the room: the facilitator starts the game",
+                "resolving": "Every team is in: the room is playing the quarter",
+                "results": f"Quarter {q} played: the facilitator opens quarter {q + 1} next",
+                "ended": "The game is over: open your debrief"}.get(self.phase, self.where)
 
     # ------------------------------------------------------------------ turns
     def end_turn(self) -> None:

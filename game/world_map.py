@@ -91,8 +91,9 @@ class WorldMap:
         return (rect.x + 14 + col * cell, y)
 
     def _place(self, view: WorldView) -> None:
-        """A slot for each newly signed partner, in the first region it may sell in."""
-        for p in view.partners:
+        """A slot for each newly signed partner, in the first region it may sell in, in signing
+        order: the layout depends on the world only, never on which weeks this map was shown."""
+        for p in sorted(view.partners, key=lambda p: (p.signed_week, p.index)):
             if p.index in self.slots:
                 continue
             allowed = [r for r in p.regions if view.regions[r].open_to_partners]

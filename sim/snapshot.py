@@ -74,6 +74,8 @@ class PartnerView:
         at_risk: At risk of leaving: the life cycle flags it, or its exit hazard is high
             (`sim.mechanisms.satisfaction.risk_reasons`).
         risk_reasons: Why it is at risk, most important first; empty when it is not.
+        signed_week: The week it signed (the map places partners in signing order, so a map drawn
+            afresh, after a rejoin, lays them out as one that watched every week).
     """
 
     index: int
@@ -90,6 +92,7 @@ class PartnerView:
     wins: int
     at_risk: bool
     risk_reasons: tuple[str, ...]
+    signed_week: int = 0
 
     @property
     def enrolled(self) -> bool:
@@ -176,7 +179,8 @@ def _partners(model: PartnerProgramModel) -> tuple[PartnerView, ...]:
             regions=tuple(int(r) for r in p.regions[i].nonzero()[0]),
             fit=float(fit[i]), capability=float(p.capability[i]), satisfaction=float(sat[i]),
             mindshare=float(p.mindshare[i]), revenue_total=float(p.revenue_total[i]), wins=int(p.wins_total[i]),
-            at_risk=bool(reasons) or int(p.stage[i]) == AT_RISK, risk_reasons=reasons))
+            at_risk=bool(reasons) or int(p.stage[i]) == AT_RISK, risk_reasons=reasons,
+            signed_week=int(p.signed_week[i])))
     return tuple(out)
 
 

@@ -30,34 +30,58 @@ class HandoffScreen(Screen):
 
     def build(self) -> None:
         w, h = self.size
-        game = self.hotseat.game
-        room = game.room
+        turns = self.hotseat
+        room = turns.room()
         self.buttons: dict[object, tuple[str, int | None]] = {}
-        team = self.hotseat.next_team()
-        names = dict(game.teams())
-        if room.phase == "open" and team is not None:
+        self._shown = self._key()
+        self._fresh = 0.3
+        team = turns.next_team()
+        names = dict(turns.teams())
+        if room["phase"] == "open" and team is not None:
             heading = f"{names[team]}: your turn"
-            done = len(names) - len(game.waiting())
-            sub = (f"Quarter {room.open_quarter} of {room.scenario.quarters}. Pass the laptop to {names[team]}; "
-                   f"the other teams look away. {done} of {len(names)} teams have decided.")
+            done = len(names) - len(turns.waiting())
+            sub = (f"Quarter {room['open_quarter']} of {room['quarters']}. Pass the laptop to {names[team]}; "
+                   f"the other teams look away. {done} of {len(names)} teams on this laptop have decided.")
             self._button(pygame.Rect(w // 2 - 170, 150, 340, 56), f"{names[team]}: play", ("play", team), "@big")
-        elif room.phase == "results":
-            heading = f"Quarter {room.quarter} played"
+        elif room["phase"] == "ended":
+            heading = "Game over"
+            sub = "Each team's debrief: its last quarter animates, then its Debrief button opens."
+            for k, (tid, name) in enumerate(turns.teams()):
+                self._button(pygame.Rect(40 + (k % 4) * 300, 140 + (k // 4) * 50, 290, 44), f"Debrief: {name}",
+                             ("play", tid), None)
+        elif room["phase"] == "results" and turns.can_advance:
+            heading = f"Quarter {room['quarter']} played"
             sub = ("Every team has decided and the quarter is played. Each team sees its quarter animate at the "
                    "start of its next turn.")
-            self._button(pygame.Rect(w // 2 - 170, 150, 340, 56), f"Open quarter {room.quarter + 1}",
+            self._button(pygame.Rect(w // 2 - 170, 150, 340, 56), f"Open quarter {room['quarter'] + 1}",
                          ("advance", None), "@big")
         else:
-            heading = "Game over"
-            sub = "Each team's debrief: its quarter animates, then its Debrief button opens."
-            x = 40
-            for k, (tid, name) in enumerate(game.teams()):
-                self._button(pygame.Rect(x + (k % 4) * 300, 140 + (k // 4) * 50, 290, 44), f"Debrief: {name}",
-                             ("play", tid), None)
+            heading = {"lobby": "Waiting for the facilitator to start",
+                       "results": f"Quarter {room['quarter']} played",
+                       "resolving": "The room is playing the quarter"}.get(room["phase"], "Waiting for the other teams")
+            sub = ("Every team on this laptop has decided; the facilitator closes the round and opens the next."
+                   if room["phase"] == "open" else "The facilitator opens the next quarter.")
         self.add(UILabel(pygame.Rect(40, 24, w - 80, 50), heading, self.manager,
                          object_id=ObjectID(class_id="@title")))
         self.add(UILabel(pygame.Rect(40, 84, w - 80, 28), sub, self.manager, object_id=ObjectID(class_id="@small")))
         self._button(pygame.Rect(w - 200, h - 60, 170, 42), "Quit to title", ("title", None), None)
+
+    def _key(self) -> tuple:
+        """What the buttons depend on: a change rebuilds them."""
+        t = self.hotseat
+        return (tuple(sorted(t.room().items(), key=lambda kv: kv[0])), tuple(t.waiting()))
+
+    @property
+    def animating(self) -> bool:
+        """Draw every frame for a moment after the room's news (the leaderboard is drawn, not a widget)."""
+        return self._fresh > 0
+
+    def update(self, dt: float) -> None:
+        self._fresh = max(0.0, getattr(self, "_fresh", 0.0) - dt)
+        if self.hotseat.poll():
+            self._fresh = 0.3
+        if self._key() != self._shown:
+            self.rebuild()
 
     def _button(self, rect: pygame.Rect, text: str, action: tuple[str, int | None], cls: str | None) -> None:
         b = self.add(UIButton(rect, text, self.manager,
@@ -79,7 +103,7 @@ class HandoffScreen(Screen):
             self.app.team = self.app.session.team
             self.app.go("play")
         elif action == "advance":
-            self.hotseat.game.act("advance")
+            self.hotseat.advance()
             self.rebuild()
         elif action == "title":
             self.app.leave_hotseat()
@@ -87,7 +111,7 @@ class HandoffScreen(Screen):
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(C.BG)
         w, h = surface.get_size()
-        rows = self.hotseat.game.leaderboard()
+        rows = self.hotseat.leaderboard()
         y = 240
         head = C.font(20, True)
         x = 40
@@ -110,6 +134,6 @@ class HandoffScreen(Screen):
                 font = body
                 while font.size(text)[0] > width - 12 and len(text) > 3:
                     text = text[:-2] + "\u2026" if not text.endswith("\u2026") else text[:-2] + "\u2026"
-                colour = C.YELLOW if key == "team" and k == 0 and self.hotseat.game.room.quarter else C.TEXT
+                colour = C.YELLOW if key == "team" and k == 0 and self.hotseat.room()["quarter"] else C.TEXT
                 surface.blit(font.render(text, True, colour), (x, ry))
                 x += width

@@ -65,7 +65,8 @@ class JoinScreen(Screen):
         y = 140
         for key, label, hint in (("address", "Server address", "e.g. 192.168.1.20:8000"),
                                  ("code", "Room code", "five letters and digits"),
-                                 ("team", "Team name", "as it will show on the leaderboard")):
+                                 ("team", "Team name", "as it will show on the leaderboard; several teams "
+                                  "taking turns on this laptop: their names separated by commas")):
             self.add(UILabel(pygame.Rect(cx - 330, y, 170, 36), label, self.manager))
             entry = self.add(UITextEntryLine(pygame.Rect(cx - 150, y, 330, 36), self.manager,
                                              object_id=ObjectID(object_id=f"#join_{key}")))
@@ -73,7 +74,6 @@ class JoinScreen(Screen):
             entry.set_tooltip(hint)
             self.entries[key] = entry
             y += 50
-        self.entries["team"].set_text_length_limit(32)
         self.join_btn = self.add(UIButton(pygame.Rect(cx - 150, y + 6, 200, 46), "Join", self.manager,
                                           object_id=ObjectID(class_id="@primary", object_id="#join")))
         self.back = self.add(UIButton(pygame.Rect(cx + 60, y + 10, 120, 40), "Back", self.manager,
@@ -123,8 +123,20 @@ class JoinScreen(Screen):
             self._show_message()
             return
         self.error = ""
-        self.job = _POOL.submit(join_room, self.values["address"], self.values["code"], self.values["team"],
-                                self.app.save_dir)
+        if "," in self.values["team"]:            # several teams on this laptop: hot-seat in the classroom
+            from game.hotseat import join_turns, parse_teams
+
+            try:
+                names = parse_teams(self.values["team"])
+            except ValueError as e:
+                self.error = html.escape(f"Team names: {e}.")
+                self._show_message()
+                return
+            self.job = _POOL.submit(join_turns, self.values["address"], self.values["code"], names,
+                                    self.app.save_dir)
+        else:
+            self.job = _POOL.submit(join_room, self.values["address"], self.values["code"], self.values["team"],
+                                    self.app.save_dir)
         self._show_message()
 
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -160,7 +172,10 @@ class JoinScreen(Screen):
             self.error = html.escape(getattr(e, "reason", None) or str(e))
             self._show_message()
             return
-        self.app.start_room_session(session)
+        if hasattr(session, "sessions"):           # several teams: the turn screen first
+            self.app.start_turns(session)
+        else:
+            self.app.start_room_session(session)
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(C.BG)

@@ -89,7 +89,7 @@ class PlayScreen(Screen):
                 container=bar, object_id=ObjectID(class_id="@small"))
         self.status_label = None
         if s.room_mode:
-            self.status_label = self.add(UILabel(pygame.Rect(0, TOP, w, STATUS), "", self.manager,
+            self.status_label = self.add(UILabel(pygame.Rect(10, TOP, w - 20, STATUS), "", self.manager,
                                                  object_id=ObjectID(class_id="@status", object_id="#room_status")))
         self.quarter_label = UILabel(pygame.Rect(w - 900, 9, 256, 32), "", self.manager, container=bar,
                                      object_id=ObjectID(class_id="@heading"))
@@ -391,6 +391,9 @@ class PlayScreen(Screen):
             if s.animating:
                 self.clock = 0.0
                 self.paused = False
+                if self.popup is not None and "#event_popup" in self.popup.get_object_ids():
+                    self.popup.kill()          # the round closed: that quarter's news is now being played
+                    self.popup = None
             else:
                 self._show_upcoming()
         if s.notices and self.popup is None and self.menu is None:
