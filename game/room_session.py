@@ -109,6 +109,7 @@ class RoomSession(GameSession):
         self.saved_choices: tuple[int, dict[str, Any]] | None = None   # unsent choices from the autosave
         self.state_count = 0                        # states received
         self.rejoined = False                       # the room had played quarters when this laptop joined
+        self._save_due = False                      # a replay to write once the unsent choices are back
         self.hands_over = False                     # hot-seat: a submission ends this team's turn
         self.turn_done = False                      # hot-seat: the turn just ended (the screen hands over)
 
@@ -329,6 +330,9 @@ class RoomSession(GameSession):
             if quarter == room.get("open_quarter") and not seat.get("submitted"):
                 self.pending = {k: v for k, v in changes.items() if not self.locked_reason(k)}
                 self.dirty = bool(self.pending)
+        if self._save_due and not self.saved_choices:
+            self._save_due = False
+            self.autosave()
         if seat.get("submitted") and not self.dirty and room.get("phase") == "open":
             self.pending = {lv["name"]: lv["submitted_value"] for lv in self.state.get("levers", [])
                             if lv.get("submitted_value") is not None
@@ -395,8 +399,7 @@ class RoomSession(GameSession):
         self.week_in_quarter = 0
         self._view = self._frame = None
         self._check()
-        if played:
-            self.autosave()
+        self._save_due = played > 0          # written once the unsent choices are back (`_adopt_choices`)
 
     def _check(self) -> None:
         """Compare every quarter played here with the room's figures; remember the first that differs."""
