@@ -228,6 +228,8 @@ class RoomSession(GameSession):
                 return "Your decision is in: change a lever to submit again before the round closes"
             if s.get("kept_last"):
                 return "You did not submit last round: your policy was kept. Decide, then submit"
+            if self.hands_over:
+                return "Choose your levers, then submit: the laptop then goes to the next team"
             return "Choose your levers, then submit: the round closes when every team is in or time is up"
         q = self.room.get("quarter", 0)
         if self.animating:

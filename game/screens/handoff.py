@@ -61,7 +61,7 @@ class HandoffScreen(Screen):
                        "resolving": "The room is playing the quarter"}.get(room["phase"], "Waiting for the other teams")
             sub = ("Every team on this laptop has decided; the facilitator closes the round and opens the next."
                    if room["phase"] == "open" else "The facilitator opens the next quarter.")
-        self.add(UILabel(pygame.Rect(40, 24, w - 80, 50), heading, self.manager,
+        self.add(UILabel(pygame.Rect(40, 14, w - 80, 70), heading, self.manager,
                          object_id=ObjectID(class_id="@title")))
         self.add(UILabel(pygame.Rect(40, 84, w - 80, 28), sub, self.manager, object_id=ObjectID(class_id="@small")))
         self._button(pygame.Rect(w - 200, h - 60, 170, 42), "Quit to title", ("title", None), None)
@@ -112,7 +112,14 @@ class HandoffScreen(Screen):
         surface.fill(C.BG)
         w, h = surface.get_size()
         rows = self.hotseat.leaderboard()
+        room = self.hotseat.room()
         y = 240
+        if not room["quarter"]:
+            text = "The leaderboard appears here after the first quarter."
+            surface.blit(C.font(22).render(text, True, C.MUTED), (40, y))
+            return
+        surface.blit(C.font(24, True).render(f"Leaderboard after quarter {room['quarter']}", True, C.TEXT), (40, y))
+        y += 44
         head = C.font(20, True)
         x = 40
         for _key, label, width in COLUMNS:
@@ -124,8 +131,8 @@ class HandoffScreen(Screen):
             ry = y + 40 + k * 40
             if ry > h - 80:
                 break
-            met = "".join("\u25cf" if c["met"] else "\u25cb" for c in r["clauses"]) or "-"
-            cells = {"rank": str(r["rank"]), "team": r["team"], "goal": f"{r['clauses_met']} {met}",
+            goal = f"{r['clauses_met']} of {len(r['clauses'])}" if r["clauses"] else "-"
+            cells = {"rank": str(r["rank"]), "team": r["team"], "goal": goal,
                      "share": r["figures"]["share"], "net": r["figures"]["net"],
                      "conflicts": r["figures"]["conflicts"], "lost": r["figures"]["lost"]}
             x = 40
@@ -134,6 +141,6 @@ class HandoffScreen(Screen):
                 font = body
                 while font.size(text)[0] > width - 12 and len(text) > 3:
                     text = text[:-2] + "\u2026" if not text.endswith("\u2026") else text[:-2] + "\u2026"
-                colour = C.YELLOW if key == "team" and k == 0 and self.hotseat.room()["quarter"] else C.TEXT
+                colour = C.YELLOW if key == "team" and k == 0 else C.TEXT
                 surface.blit(font.render(text, True, colour), (x, ry))
                 x += width
