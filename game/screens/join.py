@@ -102,6 +102,10 @@ class JoinScreen(Screen):
             text = f"<font color='#E69F00'>{self.error}</font>" if self.error else ""
         if self.message.html_text != text:
             self.message.set_text(text)
+        if text and not self.message.visible:
+            self.message.show()
+        elif not text and self.message.visible:
+            self.message.hide()                   # no empty box under the form
         if self.job is not None and self.join_btn.is_enabled:
             self.join_btn.disable()
         elif self.job is None and not self.join_btn.is_enabled:
