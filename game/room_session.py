@@ -13,6 +13,7 @@ animation. The screens talk to this session exactly as to a `GameSession`, never
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -102,13 +103,13 @@ class RoomSession(GameSession):
         self.skew = 0.0                             # server clock minus ours, seconds
         self.mismatch: str | None = None            # the first quarter whose figures differ from the server's
         self.notices: list[tuple[str, str]] = []    # (title, text) for the screen to show, oldest first
-        self.messages_seen = 0                      # facilitator broadcasts already shown
+        self.message_at = -math.inf                 # when the newest facilitator broadcast shown was sent
         self.dirty = False                          # choices changed since the last submission
         self.sent_at: float | None = None           # a submission awaits its answer since then
         self.changed = 0                            # bumped whenever the state shown changes
         self.saved_choices: tuple[int, dict[str, Any]] | None = None   # unsent choices from the autosave
         self.state_count = 0                        # states received
-        self.rejoined = False                       # the room had played quarters when this laptop joined
+        self.rejoined = False                       # this laptop had joined the room before (its key was kept)
         self._save_due = False                      # a replay to write once the unsent choices are back
         self.hands_over = False                     # hot-seat: a submission ends this team's turn
         self.turn_done = False                      # hot-seat: the turn just ended (the screen hands over)
@@ -230,12 +231,13 @@ class RoomSession(GameSession):
                 return "You did not submit last round: your policy was kept. Decide, then submit"
             if self.hands_over:
                 return "Choose your levers, then submit: the laptop then goes to the next team"
-            return "Choose your levers, then submit: the round closes when every team is in or time is up"
+            closes = "or time is up" if self.room.get("mode") == "timed" else "or the facilitator closes it"
+            return f"Choose your levers, then submit: the round closes when every team is in {closes}"
         q = self.room.get("quarter", 0)
         if self.animating:
-            return f"Every team was in: the room played quarter {self.quarter + 1}, and here it is week by week"
+            return f"The round closed: the room played quarter {self.quarter + 1}, and here it is week by week"
         return {"lobby": "You are in the room: the facilitator starts the game",
-                "resolving": "Every team is in: the room is playing the quarter",
+                "resolving": "The round closed: the room is playing the quarter",
                 "results": f"Quarter {q} played: the facilitator opens quarter {q + 1} next",
                 "ended": "The game is over: open your debrief"}.get(self.phase, self.where)
 
@@ -263,6 +265,13 @@ class RoomSession(GameSession):
 
     def close(self) -> None:
         self.link.close()
+
+    def save_path(self) -> Path | None:
+        """The autosave, one per team as the room tells teams apart (`team_tag`): several teams
+        on one laptop never write (or restore the unsent choices of) each other's."""
+        if self.save_dir is None:
+            return None
+        return self.save_dir / f"{team_tag(self.team)}-{_slug(self.base.name)}-seed{self.seed}.json"
 
     def restore_choices(self) -> None:
         """Read the choices this laptop had made for the coming quarter but not sent (the
@@ -312,13 +321,15 @@ class RoomSession(GameSession):
         room = state.get("room") or {}
         if isinstance(room.get("server_time"), (int, float)):
             self.skew = room["server_time"] - time.time()
-        messages = room.get("messages") or []
-        if self.state_count == 0 and messages:
-            self.messages_seen = len(messages) - 1     # joining: the newest message only, not the whole log
+        # the room sends its last 20 messages: new ones are told by their time, not their count
+        messages = [m for m in room.get("messages") or [] if isinstance(m.get("at"), (int, float))]
+        if self.state_count == 0 and len(messages) > 1:
+            self.message_at = messages[-2]["at"]      # joining: the newest message only, not the whole log
         self.state_count += 1
-        for m in messages[self.messages_seen:] if len(messages) >= self.messages_seen else messages:
-            self.notices.append(("Message from the facilitator", str(m.get("text", ""))))
-        self.messages_seen = len(messages)
+        for m in messages:
+            if m["at"] > self.message_at:
+                self.notices.append(("Message from the facilitator", str(m.get("text", ""))))
+                self.message_at = m["at"]
 
     def _adopt_choices(self) -> None:
         """Once the model shows the room's world: the panel shows the decision the room holds
@@ -432,10 +443,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "team"
 
 
+def team_tag(team: str) -> str:
+    """A file name's part for a team, one per team as the room tells them apart: the name as the
+    server cleans it (`classroom.schemas.clean_name`: spaces collapsed, 32 characters), compared
+    without case, as a readable slug plus a short hash. A slug alone would give "Red Team" and
+    "red-team", or any two names in a non-Latin script, one file (one key: the second team would
+    rejoin as the first), and a name the server shortened would never find its key again."""
+    from classroom.schemas import Refused, clean_name
+
+    try:
+        name = clean_name(team)
+    except Refused:
+        name = team
+    return f"{_slug(name)}-{hashlib.sha256(name.casefold().encode('utf-8')).hexdigest()[:8]}"
+
+
 def key_path(save_dir: Path, base: str, code: str, team: str) -> Path:
     """Where a team's key for a room is kept (the save folder: a restarted laptop rejoins)."""
     host = _slug(re.sub(r"^\w+://", "", base))
-    return save_dir / "classroom-keys" / f"{_slug(team)}-{code.upper()}-{host}.json"
+    return save_dir / "classroom-keys" / f"{team_tag(team)}-{code.upper()}-{host}.json"
 
 
 def join_room(address: str, code: str, team: str, save_dir: Path) -> RoomSession:
@@ -467,6 +493,7 @@ def join_room(address: str, code: str, team: str, save_dir: Path) -> RoomSession
             if e.status not in (401, 403):
                 raise
             token = None                  # the room does not know this key (a new room file): join afresh
+    kept = bool(token)
     if not token:
         joined = request(base, "POST", "/api/join", {"code": code, "name": team})
         token = joined["token"]
@@ -487,5 +514,5 @@ def join_room(address: str, code: str, team: str, save_dir: Path) -> RoomSession
     session = RoomSession(base_scenario, record.seed, record.team, NetLink(base, token), save_dir=save_dir,
                           where=f"room {code} at {base}")
     session.restore_choices()
-    session.rejoined = record.quarters_played > 0
+    session.rejoined = kept
     return session
