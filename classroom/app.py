@@ -379,8 +379,9 @@ class Classroom:
             plot_comparison(pd.DataFrame(rows, columns=["team", "scenario", "seed", "goal", "file"]), frames, path)
             return path.read_bytes()
 
-    def export_handouts_zip(self) -> bytes:
-        """The PDF handouts (`classroom.handouts`): class.pdf and one per team, zipped."""
+    def export_handouts_zip(self, worth: dict[int, Any] | None = None) -> bytes:
+        """The PDF handouts (`classroom.handouts`): class.pdf and one per team, zipped (`worth`:
+        what each team's decisions were worth, worked out beforehand outside the lock)."""
         import tempfile
 
         from classroom.handouts import write_handouts
@@ -388,8 +389,26 @@ class Classroom:
         if not self.room.seats:
             raise Refused("no team has joined yet: no handouts to write", 409)
         with tempfile.TemporaryDirectory() as tmp:
-            write_handouts(self, Path(tmp))
+            write_handouts(self, Path(tmp), worth=worth)
             return _zip_folder(Path(tmp))
+
+    async def handouts_zip(self) -> bytes:
+        """The handouts for a download: the replays behind "what each decision group was worth"
+        (up to a minute and a half) run without the lock, so the room plays on meanwhile; only
+        reading the timelines and writing the PDFs (seconds) hold it."""
+        from classroom import handouts
+
+        if not self.room.seats:
+            raise Refused("no team has joined yet: no handouts to write", 409)
+        start = time.monotonic()
+        background = await asyncio.to_thread(handouts.wait_for_debrief, self)
+        async with self.lock:
+            plan = handouts.worth_plan(self, background=background)
+        left = max(0.0, handouts.WORTH_BUDGET - (time.monotonic() - start))
+        worth = await asyncio.to_thread(handouts.work_out, plan, left)
+        async with self.lock:
+            handouts.remember(self, plan, worth)
+            return await asyncio.to_thread(self.export_handouts_zip, worth)
 
     def export_saves_zip(self) -> bytes:
         out = io.BytesIO()
@@ -703,8 +722,11 @@ def create_app(classroom: Classroom) -> FastAPI:
         if name not in makers:
             raise Refused(f"no export called '{name}' (allowed: {', '.join(makers)})", 404)
         make, media = makers[name]
-        async with cl.lock:
-            content = await asyncio.to_thread(make)
+        if name == "handouts.zip":
+            content = await cl.handouts_zip()        # its replays run without the lock
+        else:
+            async with cl.lock:
+                content = await asyncio.to_thread(make)
         return Response(content, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{stem}-{name}"'})
 

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from classroom.room import MODES
@@ -23,13 +24,19 @@ PING_SECONDS = 5.0       # a closed laptop shows as disconnected within about tw
 KEEP_ALIVE_SECONDS = 75  # an idle HTTP connection stays open longer than a facilitator's pause between clicks
 
 
+# `classroom` subcommands from outside the package (the game adds `dashboard`; the classroom never
+# imports the game): name -> (help, add_arguments, handler)
+Extra = dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]]
+COMMANDS = ("start", "bots", "handouts")
+
+
 class ClassroomCliError(PartnersimError):
     """A bad option; the message names it and what is allowed."""
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The `classroom` subcommands."""
-    sub = parser.add_subparsers(dest="classroom_command", metavar="{start,bots,handouts}")
+def add_arguments(parser: argparse.ArgumentParser, extra: Extra | None = None) -> None:
+    """The `classroom` subcommands, and the `extra` ones after them."""
+    sub = parser.add_subparsers(dest="classroom_command", metavar="{" + ",".join([*COMMANDS, *(extra or {})]) + "}")
     s = sub.add_parser("start", help="start a classroom server (or carry one on from its --db file)",
                        description="Start a classroom: teams join from any browser on the network by the "
                                    "address, room code or QR code printed here; the facilitator page opens "
@@ -64,18 +71,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     b.add_argument("--policy", default="random", help=f"{' | '.join(BOT_POLICIES)} (default random)")
     b.add_argument("--prefix", default="Bot", help="bot names start with this (default Bot)")
     b.add_argument("--minutes", type=float, default=60.0, help="give up after this many minutes (default 60)")
+    for name, (help_text, add, _) in (extra or {}).items():
+        add(sub.add_parser(name, help=help_text, description=help_text))
 
 
-def run(args: argparse.Namespace) -> int:
-    """Dispatch `partnersim classroom ...`."""
+def run(args: argparse.Namespace, extra: Extra | None = None) -> int:
+    """Dispatch `partnersim classroom ...` (`extra`: the handlers of the extra subcommands)."""
+    if extra and args.classroom_command in extra:
+        return extra[args.classroom_command][2](args)
     if args.classroom_command == "start":
         return start(args)
     if args.classroom_command == "bots":
         return bots(args)
     if args.classroom_command == "handouts":
         return handouts(args)
-    print("usage: partnersim classroom {start,bots,handouts} ... (see partnersim classroom start --help)",
-          file=sys.stderr)
+    print(f"usage: partnersim classroom {{{','.join([*COMMANDS, *(extra or {})])}}} ... "
+          "(see partnersim classroom start --help)", file=sys.stderr)
     return 2
 
 
@@ -230,7 +241,10 @@ def handouts(args: argparse.Namespace) -> int:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ClassroomCliError(f"--out {out}: cannot create the folder ({e.strerror or e})") from None
-        paths = write_handouts(cl, out)
+        def progress(done: int, total: int) -> None:   # the replays take about ten seconds a team
+            print(f"what each team's decisions were worth: {done} of {total} teams worked out", file=sys.stderr,
+                  flush=True)
+        paths = write_handouts(cl, out, budget=None, progress=progress)
     finally:
         cl.store.close()
     print(f"{len(paths)} PDFs in {out}: {', '.join(p.name for p in paths)}")

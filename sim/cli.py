@@ -110,6 +110,9 @@ seed_type = _seed   # public: the game's `play` command parses --seed the same w
 
 # Extra subcommands from outside `sim` (the game adds `play`): name -> (help, add_arguments, handler).
 Extra = dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]]
+# `compare --pdf`'s writer, from outside `sim` (the class handout is the classroom's layout):
+# (compare's table, its quarterly frames by file, the PDF's path) -> the path written.
+PdfWriter = Callable[[Any, dict[str, Any], Path], Path]
 
 
 def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
@@ -172,6 +175,8 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="SAVE_OR_FOLDER", help="save-game .json files or folders of them")
     c.add_argument("--out", help="also write the table to FILE.csv, FILE.parquet or FILE.json")
     c.add_argument("--chart", metavar="FILE.png", help="also draw partner revenue per team per quarter")
+    c.add_argument("--pdf", metavar="FILE.pdf", help="also write the class handout: the leaderboard, every team's "
+                   "key curves and the scenario's discussion questions, a section per scenario and seed")
     c.add_argument("--no-attribution", action="store_true",
                    help="skip what each group of decisions was worth (it replays each game once per "
                         "combination of the lever groups that differ from best practice: up to 64 replays)")
@@ -304,11 +309,15 @@ def _out_path(flag: str, text: str | None, allowed: tuple[str, ...]) -> Path | N
     return out
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def cmd_compare(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     from sim.compare import compare_saves, format_comparison, plot_comparison
 
+    if args.pdf and pdf_writer is None:
+        raise CliError("--pdf is not available here: the class handout is drawn by the classroom package; "
+                       "run the `partnersim` command the game installs")
     out = _out_path("--out", args.out, OUT_FORMATS)
     chart = _out_path("--chart", args.chart, (".png",))
+    pdf = _out_path("--pdf", args.pdf, (".pdf",))
     with user_paths():
         df, problems, frames = compare_saves(args.paths, attribution=not args.no_attribution)
     print(format_comparison(df))
@@ -320,6 +329,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         with user_paths("--chart"):
             written = plot_comparison(df, frames, chart)
         print(f"chart written to {written}")
+    if pdf is not None and pdf_writer is not None and not df.empty:
+        with user_paths("--pdf"):
+            written = pdf_writer(df, frames, pdf)
+        print(f"class handout written to {written}")
     for line in problems:
         print(f"partnersim: skipped {line}", file=sys.stderr)
     if df.empty:
@@ -431,12 +444,14 @@ def lever_effects(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
+def main(argv: list[str] | None = None, extra: Extra | None = None, pdf: PdfWriter | None = None) -> int:
     """The `partnersim` command: `run`, `scenarios`, `levers`, and any `extra` subcommands
-    (the console script passes the game's `play`; `sim` itself never imports the game)."""
+    (the console script passes the game's `play`; `sim` itself never imports the game).
+    `pdf` writes `compare --pdf`'s class handout (the console script passes the classroom's;
+    without it `--pdf` says it is not available)."""
     try:
         try:
-            return _dispatch(argv, extra)
+            return _dispatch(argv, extra, pdf)
         finally:
             sys.stdout.flush()          # a reader that went away shows up here, not at exit
     except BrokenPipeError:
@@ -444,15 +459,16 @@ def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
         return 1
 
 
-def _dispatch(argv: list[str] | None, extra: Extra | None) -> int:
+def _dispatch(argv: list[str] | None, extra: Extra | None, pdf: PdfWriter | None = None) -> int:
     parser = build_parser(extra)
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             return 2
-        handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers, "compare": cmd_compare,
-                    "sweep": cmd_sweep, "analyze": cmd_analyze, "schema": cmd_schema}
+        handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers,
+                    "compare": lambda a: cmd_compare(a, pdf), "sweep": cmd_sweep, "analyze": cmd_analyze,
+                    "schema": cmd_schema}
         handlers.update({name: spec[2] for name, spec in (extra or {}).items()})
         handler = handlers[args.command]
         return handler(args)
