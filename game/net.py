@@ -148,6 +148,8 @@ class Feed:
                     if self.hello is not None:
                         ws.send(json.dumps(self.hello))
                     self._ws = ws
+                    if self._stop.is_set():     # close() ran during the handshake and saw no socket to close
+                        break
                     self.status = "connected"
                     self.connects += 1
                     delay = BACKOFF[0]

@@ -453,7 +453,8 @@ const PS = (() => {
 
   /** The quarter being played/shown in words: "Quarter 3 of 12" (practice marked). */
   function quarterWords(room) {
-    const q = room.phase === "open" ? room.open_quarter : room.quarter;
+    // open: the quarter being decided; resolving: the one being played (quarter counts those done)
+    const q = room.phase === "open" ? room.open_quarter : room.phase === "resolving" ? room.quarter + 1 : room.quarter;
     if (!q) return "";
     const total = room.quarters || (room.scenario && room.scenario.quarters) || "";
     return room.practice ? `Practice quarter ${q}` : `Quarter ${q}${total ? ` of ${total}` : ""}`;
