@@ -19,6 +19,9 @@ MARGIN = 24                    # kept free around a pop-up at the screen's edge
 PROBE_HEIGHT = 300
 
 
+MIN_HEIGHT = 160          # UIMessageWindow's minimum height: a one-line message asks for less
+
+
 def message_window(manager, screen: tuple[int, int], html_message: str, title: str,
                    object_id: ObjectID | None = None) -> UIMessageWindow:
     """A message window, centred, sized so `html_message` shows without a scroll bar (unless it
@@ -38,7 +41,7 @@ def message_window(manager, screen: tuple[int, int], html_message: str, title: s
         height = _height_for(manager, width, html_message, title, object_id)
         if height <= TALL * sh:
             break
-    height = min(height, most_h)
+    height = max(MIN_HEIGHT, min(height, most_h))       # pygame_gui's own minimum for a message window
     rect = pygame.Rect(sw // 2 - width // 2, sh // 2 - height // 2, width, height)
     return UIMessageWindow(rect, html_message, manager, window_title=title,
                            object_id=object_id or ObjectID("#message_window", None), always_on_top=True)
