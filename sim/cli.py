@@ -156,6 +156,21 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     w.add_argument("--chunk", type=_positive_int, default=None,
                    help="runs per task (default: about half a second of work each)")
 
+    o = sub.add_parser("optimize", help="search the levers for the policy that does best across sampled worlds",
+                       description="Search a spec's [levers] for its [objective] (the mean, a low percentile or "
+                                   "the regret of a metric over worlds drawn from its [uncertainties] and seeds) with "
+                                   "Optuna: TPE for one objective, NSGA-II for two. Trials stream to a Parquet "
+                                   "folder as a sweep's runs do; --resume carries a killed search on.")
+    o.add_argument("spec", metavar="SPEC.toml", help="a sweep spec with an [objective] table (see docs/research.md)")
+    o.add_argument("--out", default="optimize.parquet", help="results folder (default optimize.parquet)")
+    o.add_argument("--trials", type=_positive_int, default=None, help="policies to try (default: the spec's)")
+    o.add_argument("--workers", type=_positive_int, default=None, help="local worker processes (default: all cores)")
+    o.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the worlds on this Dask scheduler instead")
+    o.add_argument("--resume", action="store_true", help="continue the search stored in --out")
+    o.add_argument("--plot", metavar="FILE.png", default=None,
+                   help="the trade-off (two objectives) or the search's progress (default: OUT-search.png)")
+    o.add_argument("--quiet", action="store_true", help="no progress lines")
+
     a = sub.add_parser("analyze", help="summarise sweep results: means with CIs, lever ranking, plots",
                        description="Per-design-point means with 95%% confidence intervals across seeds, the "
                                    "levers ranked by effect on an outcome (Sobol or Morris indices when the "
@@ -368,6 +383,61 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    """`partnersim optimize`: the search, then the best policies (and the Pareto front) and a plot."""
+    from sim import units
+    from sim.metrics import METRICS
+    from sim.sweeps import SpecError, load_spec
+    from sim.sweeps.optimize import pareto_front, plot_search, run_optimize, trials_table
+
+    try:
+        with user_paths():
+            spec = load_spec(args.spec)
+    except SpecError as exc:
+        for line in str(exc).splitlines():
+            print(line, file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        raise CliError(f"{args.spec}: not a text file (a spec is TOML; see docs/research.md)") from None
+    plot = _out_path("--plot", args.plot, (".png",)) or Path(f"{str(args.out).rstrip('/')}-search.png")
+    if args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise CliError("--scheduler needs Dask: pip install 'partnersim[dask]'") from None
+
+    def progress(done: int, total: int) -> None:
+        if not args.quiet:
+            print(f"trial {done} of {total}", file=sys.stderr, flush=True)
+
+    with user_paths("--out"):
+        study, search = run_optimize(spec, args.out, workers=args.workers, scheduler=args.scheduler,
+                                     resume=args.resume, trials=args.trials, progress=progress)
+    objective = search.objective
+    table = trials_table(study, objective, search)
+    shown = pareto_front(table, objective) if len(objective.goals) > 1 else table.head(10)
+
+    def show(goal: tuple, v: float) -> str:
+        unit = METRICS[goal[0]].unit
+        return units.fmt(unit, v, extra=2 if unit in ("count", "score") else 1)
+
+    names = [a.name for a in spec.axes]
+    head = ["trial", *names, *[f"{g[0]} ({g[2]}, {g[1]})" for g in objective.goals]]
+    rows = [[str(r["trial"]), *[LEVERS[n].fmt(r[n]) for n in names],
+             *[show(g, r[f"objective_{k + 1}"]) for k, g in enumerate(objective.goals)]] for r in shown.to_dict("records")]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)] if rows else [len(h) for h in head]
+    title = "Pareto front" if len(objective.goals) > 1 else "Best policies"
+    print(f"{title}: {len(table)} trials, each in the same {objective.worlds} worlds ({spec.scenario}, "
+          f"{spec.quarters} quarters)")
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    with user_paths("--plot"):
+        written = plot_search(table, objective, plot)
+    print(f"results in {args.out} (the Optuna study in {args.out}/_optuna.db); plot written to {written}")
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.sweeps.analysis import analyze_results
 
@@ -468,6 +538,7 @@ def _dispatch(argv: list[str] | None, extra: Extra | None, pdf: PdfWriter | None
             return 2
         handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers,
                     "compare": lambda a: cmd_compare(a, pdf), "sweep": cmd_sweep, "analyze": cmd_analyze,
+                    "optimize": cmd_optimize,
                     "schema": cmd_schema}
         handlers.update({name: spec[2] for name, spec in (extra or {}).items()})
         handler = handlers[args.command]

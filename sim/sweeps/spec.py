@@ -44,6 +44,7 @@ from sim.metrics import METRIC_COLUMNS
 from sim.policy import LEVERS, Lever, lever_table
 from sim.scenario import ScenarioError, load_scenario
 from sim.schema import FLAG, Allowed, FileModel, choice, fail, in_given_order, optional, problems, whole
+from sim.sweeps.objective import Objective, ObjectiveTable
 
 METHODS: dict[str, str] = {
     "grid": "every combination of each lever's values (numeric ranges need `steps`)",
@@ -153,6 +154,9 @@ class SpecFile(FileModel):
     replications: whole(1, 10_000) = Field(1, description="integer 1-10000: seeds per design point (default 1)")
     seed_start: SEEDS = Field(
         0, description="integer >= 0: the first seed (default 0); seeds are seed_start, seed_start+1, ...")
+    objective: ObjectiveTable = optional(
+        "table: what `partnersim optimize` searches the levers for (metric, direction, statistic, worlds, "
+        "trials, second); a sweep ignores it; with it, a numeric range needs no steps")
     design: Design = Field(Design(), description="table: method and its settings")
     levers: in_given_order(AxesTable) = Field(
         {}, description="table: lever = a range, a list of values, or { values = [...] }")
@@ -180,6 +184,8 @@ class SpecFile(FileModel):
             raise fail(((), "no lever varies (add at least one lever under [levers])"))
         design = info.data.get("design")
         method = design.method if design else ""
+        if info.data.get("objective") is not None:
+            method = "optimize"           # `partnersim optimize` searches a range itself: no steps needed
         axes = [_lever_axis(name, v) for name, v in levers.items()]
         found = [((a.name,), "a grid over a range needs steps = integer >= 2, or list the values")
                  for a in axes if method == "grid" and a.is_range and a.steps is None]
@@ -257,6 +263,7 @@ class SweepSpec:
     fixed: dict[str, Any] = field(default_factory=dict)
     outcome: str = "revenue_partner"
     path: str = ""
+    objective: Objective | None = None
 
     @property
     def seeds(self) -> range:
@@ -277,9 +284,12 @@ class SweepSpec:
             design["levels"] = self.levels
         if self.method == "sobol":
             design["second_order"] = self.second_order
-        return {"scenario": self.scenario, "quarters": self.quarters, "replications": self.replications,
-                "seed_start": self.seed_start, "outcome": self.outcome, "design": design,
-                "levers": levers, "fixed": dict(self.fixed)}
+        out = {"scenario": self.scenario, "quarters": self.quarters, "replications": self.replications,
+               "seed_start": self.seed_start, "outcome": self.outcome, "design": design,
+               "levers": levers, "fixed": dict(self.fixed)}
+        if self.objective is not None:
+            out["objective"] = self.objective.as_dict()
+        return out
 
 
 def load_spec(path: str | os.PathLike) -> SweepSpec:
@@ -315,7 +325,8 @@ def spec_from_dict(raw: dict[str, Any], where: str = "<spec>") -> SweepSpec:
                      samples=design.samples or 0, levels=design.levels, design_seed=design.seed,
                      second_order=design.second_order,
                      axes=tuple(_lever_axis(name, v) for name, v in checked.levers.items()),
-                     fixed=dict(checked.fixed), outcome=checked.outcome, path=where)
+                     fixed=dict(checked.fixed), outcome=checked.outcome, path=where,
+                     objective=Objective.from_table(checked.objective) if checked.objective else None)
 
 
 def _lever_axis(name: str, value: Any) -> LeverAxis:
