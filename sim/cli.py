@@ -92,16 +92,23 @@ def _whole_number(low: int, high: int | None = None):
 
 def _world_scale(text: str) -> float:
     """An argparse type: a world scale, in the range the world allows."""
-    from sim.world import World, WorldError
+    from sim.world import WORLD_SETTINGS, WorldError
 
     try:
-        value: Any = float(text)
-    except ValueError:
-        value = text                    # not a number: World says what is allowed
-    try:
-        return float(World(world_scale=value).world_scale)
+        return float(WORLD_SETTINGS["world_scale"].parse(text))
     except WorldError as exc:
         raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
+
+
+def _share_above_zero(text: str) -> float:
+    """An argparse type: a share in (0, 1] (discover's --min-density)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed (allowed: above 0, at most 1)")
+    return value
 
 
 _positive_int = _whole_number(1)
@@ -129,6 +136,9 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     r.add_argument("--quarters", type=_positive_int, default=12, help="quarters to run (default 12)")
     r.add_argument("--set", dest="sets", action="append", default=[], metavar="LEVER=VALUE",
                    help="override a lever (repeatable); see `partnersim levers`")
+    r.add_argument("--world", dest="world", action="append", default=[], metavar="SETTING=VALUE",
+                   help="override a world setting (repeatable), e.g. --world world_scale=4 --world demand=0.8; "
+                        "see `partnersim levers`")
     r.add_argument("--out", help="write all metrics to FILE.csv, FILE.parquet or FILE.json")
 
     s = sub.add_parser("scenarios", help="list scenarios, validate a file, or check what they teach",
@@ -172,16 +182,37 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     o.add_argument("--quiet", action="store_true", help="no progress lines")
 
     a = sub.add_parser("analyze", help="summarise sweep results: means with CIs, lever ranking, plots",
-                       description="Per-design-point means with 95%% confidence intervals across seeds, the "
-                                   "levers ranked by effect on an outcome (Sobol or Morris indices when the "
-                                   "design supports them), and PNG plots.")
+                       description="Per-design-point means with 95% confidence intervals across seeds, the "
+                                   "levers and uncertainties (world settings) ranked side by side by effect on "
+                                   "an outcome (Sobol or Morris indices when the design supports them), and PNG "
+                                   "plots.")
     a.add_argument("results", metavar="RESULTS", help="a results folder written by `partnersim sweep`")
     a.add_argument("--outcome", default=None, help="metric to analyse (default: the spec's, else revenue_partner)")
     a.add_argument("--quarter", type=_positive_int, default=None,
-                   help="quarter the outcome is read at (default: the last; the outcome is summed over "
-                        "the last four quarters for flows such as revenue)")
+                   help="quarter the outcome is read at (default: the last; the outcome is the metric's "
+                        "mean over the four quarters ending there)")
     a.add_argument("--plots", metavar="FOLDER", default=None, help="folder for the PNG plots (default: RESULTS-plots)")
-    a.add_argument("--pair", nargs=2, metavar=("LEVER", "LEVER"), help="the two levers of the interaction heat-map")
+    a.add_argument("--pair", nargs=2, metavar=("INPUT", "INPUT"),
+                   help="the two levers or uncertainties of the interaction heat-map")
+
+    d = sub.add_parser("discover", help="scenario discovery (PRIM): where in the inputs an outcome falls below a threshold",
+                       description="Find the boxes of levers and uncertainties (world settings) where a sweep's "
+                                   "outcome falls below (--above: above) a threshold, with PRIM (the EMA Workbench: "
+                                   "pip install 'partnersim[ema]'): each box's peeling trajectory, its limits, "
+                                   "coverage, density and mass, and a coverage-density trade-off plot.")
+    d.add_argument("results", metavar="RESULTS", help="a results folder written by `partnersim sweep`")
+    d.add_argument("--outcome", required=True, help="the metric (e.g. partner_share)")
+    d.add_argument("--threshold", type=float, required=True,
+                   help="a run is of interest when its outcome is below this (e.g. 0.15 for 15%%)")
+    d.add_argument("--above", action="store_true", help="look for runs above the threshold instead")
+    d.add_argument("--quarter", type=_positive_int, default=None,
+                   help="quarter the outcome is read at, as `analyze` reads it: its mean over the four "
+                        "quarters ending there (default: the last)")
+    d.add_argument("--plot", metavar="FILE.png", default=None, help="the trade-off plot (default: RESULTS-discover.png)")
+    d.add_argument("--boxes", type=_whole_number(1, 10), default=1,
+                   help="boxes to seek, each among the runs the earlier ones leave out (default 1)")
+    d.add_argument("--min-density", type=_share_above_zero, default=0.8,
+                   help="density a box must reach, 0 to 1 (default 0.8)")
 
     c = sub.add_parser("compare", help="replay teams' saved games and compare them",
                        description="Replay every saved game in the files and folders given (a workshop's "
@@ -197,10 +228,11 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
                         "combination of the lever groups that differ from best practice: up to 64 replays)")
 
     lv = sub.add_parser("levers", help="list every lever with its range and help; --effects: the lever atlas",
-                        description="Every lever, grouped, with allowed values, default and meaning. --effects "
+                        description="Every lever, grouped, with allowed values, default and meaning, then the "
+                                    "world settings (the market: `run --world`, a spec's [uncertainties]). --effects "
                                     "prints the lever atlas instead: each lever's effect, one at a time, on partner "
                                     "revenue, conflicts, partners lost, satisfaction and program cost, from each "
-                                    "start scenario, with 95%% intervals over paired seeds (sim/atlas.py).")
+                                    "start scenario, with 95% intervals over paired seeds (sim/atlas.py).")
     lv.add_argument("--effects", action="store_true", help="measure every lever's effect (the lever atlas)")
     lv.add_argument("--from", dest="starts", nargs="+", metavar="SCENARIO", default=None,
                     help="start scenario(s) for --effects (default: baseline best_practice)")
@@ -227,13 +259,27 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.api import run
+    from sim.world import WORLD_KEYS, WorldError, parse_world_assignment
 
     out = _out_path("--out", args.out, OUT_FORMATS)
     levers: dict[str, Any] = {}
     for text in args.sets:
+        name = text.partition("=")[0].strip()
+        if name in WORLD_KEYS:
+            raise CliError(f"--set {text}: '{name}' is a world setting, not a lever: use --world {text}")
         name, value = parse_assignment(text)
         levers[name] = value
-    df = run(args.scenario, seed=args.seed, quarters=args.quarters, **levers)
+    world: dict[str, Any] = {}
+    for text in args.world:
+        name = text.partition("=")[0].strip()
+        if name in LEVERS:
+            raise CliError(f"--world {text}: '{name}' is a lever, not a world setting: use --set {text}")
+        try:
+            name, value = parse_world_assignment(text)
+        except WorldError as exc:
+            raise CliError(f"--world {text}: {exc}") from None
+        world[name] = value
+    df = run(args.scenario, seed=args.seed, quarters=args.quarters, **levers, **world)
     print(format_table(df))
     if out is not None:
         with user_paths("--out"):
@@ -438,6 +484,19 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_discover(args: argparse.Namespace) -> int:
+    from sim.sweeps.discover import discover_results
+
+    if args.plot is not None and Path(args.plot).suffix.lower() != ".png":
+        raise CliError(f"--plot {args.plot}: give a .png file name")
+    with user_paths("--plot"):
+        _, report = discover_results(args.results, args.outcome, args.threshold, above=args.above,
+                                     quarter=args.quarter, plot=args.plot, boxes=args.boxes,
+                                     min_density=args.min_density)
+    print(report)
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.sweeps.analysis import analyze_results
 
@@ -490,7 +549,20 @@ def cmd_levers(args: argparse.Namespace) -> int:
                 words = ", ".join(f"{str(v).lower() if isinstance(v, bool) else v} = \"{lever.fmt(v)}\""
                                   for v in lever.choices or (True, False))
                 print(f"      in the game: {words}")
+    print_world_settings()
     return 0
+
+
+def print_world_settings() -> None:
+    """`partnersim levers`' last section: the market the levers act in (`sim.world.WorldSettings`),
+    set with `run --world`, a scenario's [world], a spec's [uncertainties] or [fixed]."""
+    from sim.schema import show
+    from sim.world import WORLD_SETTINGS
+
+    print("\n[World settings]   (not levers: the market; `run --world SETTING=VALUE`, a spec's [uncertainties])")
+    for setting in WORLD_SETTINGS.values():
+        print(f"  {setting.name} = {show(setting.default)}   ({setting.allowed()})")
+        print(f"      {setting.help}")
 
 
 def lever_effects(args: argparse.Namespace) -> int:
@@ -538,7 +610,7 @@ def _dispatch(argv: list[str] | None, extra: Extra | None, pdf: PdfWriter | None
             return 2
         handlers = {"run": cmd_run, "scenarios": cmd_scenarios, "levers": cmd_levers,
                     "compare": lambda a: cmd_compare(a, pdf), "sweep": cmd_sweep, "analyze": cmd_analyze,
-                    "optimize": cmd_optimize,
+                    "optimize": cmd_optimize, "discover": cmd_discover,
                     "schema": cmd_schema}
         handlers.update({name: spec[2] for name, spec in (extra or {}).items()})
         handler = handlers[args.command]

@@ -5,9 +5,14 @@ already use it: levers and uncertainties declared, outcomes returned.
     from sim.ema import model
     experiments, outcomes = perform_experiments(model(), scenarios=50, policies=10)
 
-Uncertainties are what the player does not control: market demand, the size of the
-partner pool and the seed (the world's luck). Levers are the player's (`sim.policy.LEVERS`),
-all of them by default or the ones named, over their full range or a narrower one.
+Uncertainties are what the player does not control: the world settings
+(`sim.world.WorldSettings`, the same set `partnersim run --world` and a sweep spec's
+`[uncertainties]` take, with the ranges its schema allows; whole-number settings are
+`IntegerParameter`s) and the seed (the world's luck). By default the adapter varies demand and
+the partner pool over a plausible market around the baseline (`DEFAULT_UNCERTAINTIES`);
+`uncertainties="all"` varies every world setting over its full range, or name the ones to vary.
+Levers are the player's (`sim.policy.LEVERS`), all of them by default or the ones named, over
+their full range or a narrower one.
 EMA Workbench is an optional extra (`pip install 'partnersim[ema]'`): 2.5.x on Python 3.11,
 3.x on Python 3.12+.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.policy import LEVERS, PolicyError
+from sim.world import WORLD_SETTINGS, WorldError, unknown_setting
 
 OUTCOMES: dict[str, str] = {
     "partner_share_year": "partner revenue / total revenue over the last four quarters",
@@ -28,11 +34,16 @@ OUTCOMES: dict[str, str] = {
     "partners_churned_total": "partners lost over the whole run",
     "program_cut": "1 if the board cut the program, else 0",
 }
-UNCERTAINTIES: dict[str, tuple[float, float]] = {
+SEEDS: tuple[int, int] = (0, 100_000)
+"""The seeds an experiment may draw (an integer uncertainty: the world's luck)."""
+DEFAULT_UNCERTAINTIES: dict[str, tuple[float, float]] = {
     "demand": (0.6, 1.4),
     "partner_pool": (60, 280),
-    "seed": (0, 100_000),
 }
+"""The world settings `model()` varies unless told otherwise: a plausible market around the
+baseline (each range inside the one `WorldSettings` allows)."""
+UNCERTAINTIES: dict[str, tuple[float, float]] = {**DEFAULT_UNCERTAINTIES, "seed": SEEDS}
+"""The default uncertainties with the seed, as earlier versions declared them."""
 
 
 def simulate(scenario: str = "baseline", quarters: int = 12, **values: Any) -> dict[str, float]:
@@ -43,9 +54,7 @@ def simulate(scenario: str = "baseline", quarters: int = 12, **values: Any) -> d
 
     sc = load_scenario(scenario)
     seed = int(values.pop("seed", sc.seed))
-    if "partner_pool" in values:
-        values["partner_pool"] = int(round(values["partner_pool"]))
-    overrides = {k: (bool(v) if k in LEVERS and LEVERS[k].kind == "bool" else v) for k, v in values.items()}
+    overrides = {k: _plain(k, v) for k, v in values.items()}
     m = sc.build_model(seed, **overrides)
     m.run_quarters(quarters)
     f = m.quarterly_frame()
@@ -61,8 +70,62 @@ def simulate(scenario: str = "baseline", quarters: int = 12, **values: Any) -> d
     }
 
 
+def _plain(name: str, value: Any) -> Any:
+    """A value EMA hands over (numpy scalars, 0/1 for a switch) as the lever or world setting
+    takes it: whole numbers as int, numbers as float, switches as bool."""
+    value = value.item() if hasattr(value, "item") else value
+    declared = LEVERS.get(name) or WORLD_SETTINGS.get(name)
+    if declared is None or isinstance(value, str):
+        return value
+    if declared.kind == "bool":
+        return bool(value)
+    if declared.kind == "int":
+        return int(round(value))
+    return float(value) if declared.kind == "float" else value
+
+
+def world_uncertainties(uncertainties: dict[str, Any] | list[str] | str | None = None) -> dict[str, Any]:
+    """Which world settings an EMA model varies, and over what: name -> (low, high), a list of
+    values, or None for the setting's full range.
+
+    Args:
+        uncertainties: None for `DEFAULT_UNCERTAINTIES`; "all" for every world setting over its
+            full range; a list of names (full ranges); or a dict of name -> (low, high), a list
+            of values, or None. "seed" may be given a narrower (low, high) too.
+
+    Raises:
+        WorldError: a name that is not a world setting, or a range outside the one it allows.
+    """
+    if uncertainties is None:
+        chosen: dict[str, Any] = dict(DEFAULT_UNCERTAINTIES)
+    elif uncertainties == "all":
+        chosen = dict.fromkeys(WORLD_SETTINGS)
+    elif isinstance(uncertainties, (list, tuple)):
+        chosen = dict.fromkeys(uncertainties)
+    elif isinstance(uncertainties, dict):
+        chosen = dict(uncertainties)
+    else:
+        raise WorldError(f"uncertainties {uncertainties!r} is not allowed (allowed: None, \"all\", a list of "
+                         f"world settings or a dict of setting -> (low, high) or values)")
+    for key, spec in chosen.items():
+        if key == "seed":
+            continue
+        if key not in WORLD_SETTINGS:
+            raise unknown_setting(key)
+        setting = WORLD_SETTINGS[key]
+        if isinstance(spec, list):
+            chosen[key] = [setting.check(v) for v in spec]
+        elif spec is not None:
+            low, high = (setting.check(v) for v in spec)
+            if not low < high:
+                raise WorldError(f"world '{key}': low ({low}) must be below high ({high})")
+            chosen[key] = (low, high)
+    return chosen
+
+
 def model(scenario: str = "baseline", quarters: int = 12,
-          levers: dict[str, Any] | list[str] | None = None, name: str = "partnersim"):
+          levers: dict[str, Any] | list[str] | None = None, name: str = "partnersim",
+          uncertainties: dict[str, Any] | list[str] | str | None = None):
     """An `ema_workbench.Model` of a scenario.
 
     Args:
@@ -71,6 +134,13 @@ def model(scenario: str = "baseline", quarters: int = 12,
         levers: Which levers EMA may set: None for all of them over their full range, a list
             of names, or a dict of name -> (low, high) for numbers or a list of values.
         name: The model's name in EMA (letters, digits, underscores).
+        uncertainties: Which world settings vary (see `world_uncertainties`): None for demand
+            and the partner pool around the baseline, "all", a list of names, or a dict. The
+            seed is always an uncertainty.
+
+    Raises:
+        PolicyError: an unknown lever.
+        WorldError: an unknown world setting, or a range outside the one it allows.
     """
     from ema_workbench import (
         BooleanParameter,
@@ -106,10 +176,21 @@ def model(scenario: str = "baseline", quarters: int = 12,
     unknown = [k for k in chosen if k not in LEVERS]
     if unknown:
         raise PolicyError(f"unknown lever '{unknown[0]}' (levers: {', '.join(LEVERS)})")
+    world = world_uncertainties(uncertainties)
+
+    def uncertainty(key: str, spec: Any = None):
+        setting = WORLD_SETTINGS[key]
+        if isinstance(spec, list):
+            return CategoricalParameter(key, spec)
+        low, high = spec if spec is not None else (setting.low, setting.high)
+        if setting.kind == "int":
+            return IntegerParameter(key, int(low), int(high))
+        return RealParameter(key, float(low), float(high))
+
     m = Model(name, function=simulate)
-    m.uncertainties = [IntegerParameter("seed", *UNCERTAINTIES["seed"]),
-                       RealParameter("demand", *UNCERTAINTIES["demand"]),
-                       IntegerParameter("partner_pool", *UNCERTAINTIES["partner_pool"])]
+    seeds = world.pop("seed", None) or SEEDS
+    m.uncertainties = [IntegerParameter("seed", int(seeds[0]), int(seeds[1])),
+                       *(uncertainty(k, v) for k, v in world.items())]
     m.levers = [parameter(k, v) for k, v in chosen.items()]
     m.constants = [Constant("scenario", scenario), Constant("quarters", quarters)]
     m.outcomes = [ScalarOutcome(k) for k in OUTCOMES]

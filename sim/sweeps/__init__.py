@@ -21,9 +21,10 @@ import pandas as pd
 from sim.sweeps.design import design_points, runs
 from sim.sweeps.runner import Job, chunk_size_for, execute, local_executor, run_chunk
 from sim.sweeps.spec import SpecError, SweepSpec, load_spec, spec_from_dict
-from sim.sweeps.store import ResultStore
+from sim.sweeps.store import SPEC_FILE, ResultStore, input_columns
 
-__all__ = ["SpecError", "SweepSpec", "load_spec", "spec_from_dict", "run_sweep", "sweep", "design_points"]
+__all__ = ["SpecError", "SweepSpec", "load_spec", "spec_from_dict", "run_sweep", "sweep", "design_points",
+           "input_columns"]
 
 
 def run_sweep(spec: SweepSpec, out: str | os.PathLike, workers: int | None = None,
@@ -95,19 +96,18 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, workers: int | None = Non
 def _record_spec(spec: SweepSpec, folder: Path, resume: bool) -> None:
     """Keep the spec beside the results (analysis reads it); refuse to resume a different sweep."""
     from sim import __version__
-    from sim.sweeps.analysis import SPEC_FILE
 
-    path = folder / SPEC_FILE
+    store = ResultStore(folder)
     current = spec.as_dict()
-    if resume and path.exists():
-        stored = json.loads(path.read_text())
+    if resume and (folder / SPEC_FILE).exists():
+        stored = store.meta()
         if stored.get("spec") != json.loads(json.dumps(current)):
             raise FileExistsError(f"{folder}: holds results of a different sweep spec ({stored.get('source')}); "
                                   f"resume it with that spec, or choose another --out")
         return
-    tmp = folder / f".{SPEC_FILE}"
-    tmp.write_text(json.dumps({"source": spec.path, "model_version": __version__, "spec": current}, indent=1))
-    os.replace(tmp, path)
+    store.write_meta({"source": spec.path, "model_version": __version__, "spec": current,
+                      "inputs": {"levers": [a.name for a in spec.axes],
+                                 "uncertainties": [a.name for a in spec.uncertainties]}})
 
 
 def sweep(spec: SweepSpec | dict[str, Any] | str | os.PathLike, out: str | os.PathLike | None = None,

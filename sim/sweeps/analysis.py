@@ -1,16 +1,16 @@
 """What a sweep says: per-design-point means with confidence intervals across seeds, the
-levers ranked by their effect on an outcome, and plots.
+levers and uncertainties ranked by their effect on an outcome, and plots.
 
 The outcome of a run is a metric averaged over the four quarters ending at the chosen
-quarter (a year, so one lucky deal does not decide it). Levers are ranked by Sobol indices
-(SALib) when the design is Saltelli's, by Morris mu* when it is Morris, and otherwise by
-the correlation ratio eta^2: the share of the outcome's variance across runs explained by
-the lever's values (numeric levers cut into quintiles).
+quarter (a year, so one lucky deal does not decide it). The inputs a sweep varied, its levers
+and its uncertainties (world settings), are ranked side by side, each marked with its kind:
+by Sobol indices (SALib) when the design is Saltelli's, by Morris mu* when it is Morris, and
+otherwise by the correlation ratio eta^2: the share of the outcome's variance across runs
+explained by the input's values (numeric ones cut into quintiles).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,8 @@ import pandas as pd
 from sim.errors import PartnersimError
 from sim.metrics import METRIC_COLUMNS
 from sim.sweeps.spec import SpecError, spec_from_dict
-from sim.sweeps.store import ResultStore
+from sim.sweeps.store import SPEC_FILE, ResultStore, input_columns
 
-SPEC_FILE = "_sweep-spec.json"   # a leading _ : pyarrow and DuckDB skip it when reading the folder
 ID_COLUMNS = ("run_id", "point", "scenario", "seed", "model_version", "quarter", "error")
 
 
@@ -71,15 +70,19 @@ def eta_squared(runs: pd.DataFrame, outcome: str, lever_values: pd.Series) -> fl
 
 
 def rank_levers(runs: pd.DataFrame, outcome: str, levers: list[str], points: pd.DataFrame,
-                spec: Any = None) -> tuple[pd.DataFrame, str]:
-    """The levers ranked by effect on the outcome, and the name of the method used."""
+                spec: Any = None, uncertainties: list[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """The levers and uncertainties ranked by effect on the outcome, and the name of the method
+    used. The table's `input` column names each, `kind` says whether it is a lever or an
+    uncertainty (a world setting); for Sobol and Morris, `levers + uncertainties` must be the
+    spec's factors in its order."""
     merged = runs.merge(points, on="point")
     rows = []
-    for lever in levers:
-        groups = merged.groupby(lever_groups(merged[lever]).to_numpy())[outcome].mean()
-        rows.append({"lever": lever, "eta2": eta_squared(merged, outcome, merged[lever]),
-                     "effect_range": float(groups.max() - groups.min()),
-                     "highest_at": str(groups.idxmax())})
+    for kind, names in (("lever", levers), ("uncertainty", uncertainties or [])):
+        for name in names:
+            groups = merged.groupby(lever_groups(merged[name]).to_numpy())[outcome].mean()
+            rows.append({"input": name, "kind": kind, "eta2": eta_squared(merged, outcome, merged[name]),
+                         "effect_range": float(groups.max() - groups.min()),
+                         "highest_at": str(groups.idxmax())})
     table = pd.DataFrame(rows)
     method = "eta^2 (variance explained)"
     if spec is not None and spec.method in ("sobol", "morris"):
@@ -124,7 +127,7 @@ def load_results(folder: str | os.PathLike) -> tuple[pd.DataFrame, Any]:
     spec_path = Path(folder) / SPEC_FILE
     if spec_path.exists():
         try:
-            spec = spec_from_dict(json.loads(spec_path.read_text())["spec"], str(spec_path))
+            spec = spec_from_dict(store.meta()["spec"], str(spec_path))
         except (SpecError, KeyError, ValueError) as exc:
             raise AnalysisError(f"{spec_path}: cannot be read: {str(exc).splitlines()[0]}") from None
     return df, spec
@@ -137,7 +140,11 @@ def analyze_results(folder: str | os.PathLike, outcome: str | None = None, quart
     outcome = outcome or (spec.outcome if spec else "revenue_partner")
     if outcome not in METRIC_COLUMNS and outcome not in df.columns:
         raise AnalysisError(f"--outcome {outcome!r} is not a metric (allowed: {', '.join(METRIC_COLUMNS)})")
-    levers = [a.name for a in spec.axes] if spec else _varied(df)
+    if spec is not None:
+        levers, uncertainties = input_columns(ResultStore(folder).meta())
+    else:
+        levers, uncertainties = _varied(df)
+    factors = levers + uncertainties
     ok = df[df["error"] == ""]
     if ok.empty:
         raise AnalysisError(f"{folder}: every run failed; see the 'error' column")
@@ -145,9 +152,9 @@ def analyze_results(folder: str | os.PathLike, outcome: str | None = None, quart
     if quarter is not None and not 1 <= quarter <= last:
         raise AnalysisError(f"--quarter {quarter} is not allowed (allowed: 1 to {last})")
     runs = run_outcomes(df, outcome, quarter)
-    points = df.drop_duplicates("point")[["point", *levers]].sort_values("point")
-    means = point_means(runs, outcome, levers, points)
-    ranking, method = rank_levers(runs, outcome, levers, points, spec)
+    points = df.drop_duplicates("point")[["point", *factors]].sort_values("point")
+    means = point_means(runs, outcome, factors, points)
+    ranking, method = rank_levers(runs, outcome, levers, points, spec, uncertainties)
     q = quarter or last
     failed = df.loc[df["error"] != "", "run_id"].nunique()
     lines = [f"{folder}: {df['run_id'].nunique()} runs ({failed} failed), {len(points)} design points, "
@@ -157,23 +164,29 @@ def analyze_results(folder: str | os.PathLike, outcome: str | None = None, quart
              _fmt(means.head(10)), ""]
     if len(means) > 10:
         lines += ["... worst five:", _fmt(means.tail(5)), ""]
-    lines += [f"Levers ranked by effect on {outcome} ({method}):", _fmt(ranking), ""]
+    what = "Levers and uncertainties" if uncertainties else "Levers"
+    lines += [f"{what} ranked by effect on {outcome} ({method}):", _fmt(ranking), ""]
     folder_plots = Path(plots) if plots else Path(str(folder).rstrip("/") + "-plots")
-    pair = pair or (tuple(ranking["lever"].head(2)) if len(levers) >= 2 else None)
+    pair = pair or (tuple(ranking["input"].head(2)) if len(factors) >= 2 else None)
     for p in (pair or ()):
-        if p not in levers:
-            raise AnalysisError(f"--pair {p!r} is not a lever this sweep varied (varied: {', '.join(levers)})")
+        if p not in factors:
+            raise AnalysisError(f"--pair {p!r} is not a lever or uncertainty this sweep varied "
+                                f"(varied: {', '.join(factors)})")
     from sim.sweeps.plots import write_plots
 
-    for path in write_plots(df, runs, points, levers, outcome, list(ranking["lever"]), pair, folder_plots):
+    for path in write_plots(df, runs, points, factors, outcome, list(ranking["input"]), pair, folder_plots):
         lines.append(f"plot: {path}")
     return "\n".join(lines)
 
 
-def _varied(df: pd.DataFrame) -> list[str]:
+def _varied(df: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(levers, world settings) whose column takes more than one value (results without a spec)."""
     from sim.policy import LEVERS
+    from sim.world import WORLD_KEYS
 
-    return [c for c in LEVERS if c in df.columns and df[c].nunique() > 1]
+    def varied(names: Any) -> list[str]:
+        return [c for c in names if c in df.columns and df[c].nunique() > 1]
+    return varied(LEVERS), varied(WORLD_KEYS)
 
 
 def _fmt(df: pd.DataFrame) -> str:

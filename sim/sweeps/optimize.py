@@ -193,7 +193,7 @@ class Search:
             old = self.store.read()
             rows.append(old[old["run_id"].str.startswith(f"{key}-w")])
         if todo:
-            runs = [Run(f"{key}-w{w.index}", number, w.seed, tuple(policy.items()) + w.settings) for w in todo]
+            runs = [Run(f"{key}-w{w.index}", number, w.seed, tuple(policy.items()), w.settings) for w in todo]
             new = self._execute(runs)
             bad = new.loc[new["error"] != "", "error"]
             if len(bad):

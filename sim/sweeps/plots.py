@@ -40,7 +40,7 @@ def write_plots(df: pd.DataFrame, runs: pd.DataFrame, points: pd.DataFrame, leve
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    fig.suptitle(f"{outcome} (mean of the last four quarters) by lever value")
+    fig.suptitle(f"{outcome} (mean of the last four quarters) by input value")
     fig.tight_layout()
     out.append(_save(fig, folder / "distributions.png", plt))
 

@@ -32,14 +32,15 @@ from sim.sweeps.spec import SweepSpec
 
 CHUNK_SECONDS = 0.5
 # metrics named like a lever (partner_team_size: managers actually on the team at quarter end)
-# get this suffix in sweep results, so every lever and every metric has its own column
+# or a world setting get this suffix in sweep results, so each input and metric has its own column
 CLASH_SUFFIX = "_actual"
 MAX_POOL_RESTARTS = 20
 
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs for a chunk: the scenario, quarters, fixed levers and the runs."""
+    """What a worker needs for a chunk: the scenario, quarters, fixed levers and world settings,
+    and the runs."""
 
     scenario: str
     quarters: int
@@ -54,31 +55,44 @@ def _scenario(ref: str):
     return load_scenario(ref)
 
 
-def simulate(scenario: str, quarters: int, fixed: dict[str, Any], run: Run) -> pd.DataFrame:
-    """One run's tidy rows: run id, point, scenario, seed, model version, every lever, every metric."""
+def inputs(scenario: str, fixed: dict[str, Any], run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A run's every lever and every world setting: the scenario's, then `fixed`, then the
+    run's own (levers and world settings told apart by name)."""
+    from sim.world import WORLD_KEYS
+
     sc = _scenario(scenario)
-    pol = sc.policy.replace(**{**fixed, **dict(run.levers)}).as_dict()
+    given = {**fixed, **dict(run.levers), **dict(run.world)}
+    pol = sc.policy.replace(**{k: v for k, v in given.items() if k not in WORLD_KEYS}).as_dict()
+    world = {**sc.world.as_dict(), **{k: v for k, v in given.items() if k in WORLD_KEYS}}
+    return pol, world
+
+
+def simulate(scenario: str, quarters: int, fixed: dict[str, Any], run: Run) -> pd.DataFrame:
+    """One run's tidy rows: run id, point, scenario, seed, model version, every lever, every
+    world setting, every metric."""
+    sc = _scenario(scenario)
+    pol, world = inputs(scenario, fixed, run)
     try:
-        model = sc.build_model(run.seed, **pol)
+        model = sc.build_model(run.seed, **pol, **world)
         model.run_quarters(quarters)
     except Exception as exc:    # recorded, not raised: one bad run must not sink the sweep
-        return _rows(sc.name, run, pol, None, f"{type(exc).__name__}: {exc}")
-    return _rows(sc.name, run, pol, model.quarterly_frame(), "")
+        return _rows(sc.name, run, {**pol, **world}, None, f"{type(exc).__name__}: {exc}")
+    return _rows(sc.name, run, {**pol, **world}, model.quarterly_frame(), "")
 
 
-def _rows(scenario_name: str, run: Run, pol: dict[str, Any], frame: pd.DataFrame | None,
+def _rows(scenario_name: str, run: Run, given: dict[str, Any], frame: pd.DataFrame | None,
           error: str) -> pd.DataFrame:
     """The tidy rows of a run: one per quarter, or one with empty metrics (quarter 0) for a
-    run that failed with `error`."""
+    run that failed with `error`. `given`: every lever and world setting of the run."""
     from sim import __version__
 
     if frame is None:
         metrics = pd.DataFrame([dict.fromkeys(METRIC_COLUMNS, np.nan)])
     else:
         metrics = frame[list(METRIC_COLUMNS)]
-    metrics = metrics.astype("float64").rename(columns={c: c + CLASH_SUFFIX for c in METRIC_COLUMNS if c in pol})
+    metrics = metrics.astype("float64").rename(columns={c: c + CLASH_SUFFIX for c in METRIC_COLUMNS if c in given})
     head = {"run_id": run.run_id, "point": run.point, "scenario": scenario_name, "seed": run.seed,
-            "model_version": __version__, **pol}
+            "model_version": __version__, **given}
     out = pd.concat([pd.DataFrame(head, index=range(len(metrics))), metrics.reset_index(drop=True)], axis=1)
     out["quarter"] = out["quarter"].fillna(0).astype("int64")
     out["error"] = error
@@ -183,6 +197,5 @@ def _shutdown(executor: Executor, wait: bool) -> None:
 
 def _failed(spec: SweepSpec, run: Run, exc: BaseException) -> pd.DataFrame:
     """The row recording a run that could not be run at all (its worker failed)."""
-    sc = _scenario(spec.scenario)
-    pol = sc.policy.replace(**{**spec.fixed, **dict(run.levers)}).as_dict()
-    return _rows(sc.name, run, pol, None, f"{type(exc).__name__}: {exc}")
+    pol, world = inputs(spec.scenario, spec.fixed, run)
+    return _rows(_scenario(spec.scenario).name, run, {**pol, **world}, None, f"{type(exc).__name__}: {exc}")

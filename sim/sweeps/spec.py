@@ -1,4 +1,5 @@
-"""A sweep spec: which scenario, how many quarters and seeds, and a design over levers.
+"""A sweep spec: which scenario, how many quarters and seeds, and a design over levers and
+the world they act in.
 
 Specs are TOML. `SpecFile` is the file's schema (`partnersim schema spec` prints it as JSON
 Schema); every problem in a spec is reported at once, each naming the file, the key and what is
@@ -13,8 +14,15 @@ allowed, like scenario files:
     [levers]
     enablement = { low = 0.1, high = 0.9 }
     direct_comp = ["neutral", "competing"]
-    [fixed]
+    [uncertainties]            # world settings varied by the same rules (sim.world.WorldSettings)
+    demand = { low = 0.6, high = 1.4 }
+    partner_pool = [60, 140, 280]
+    [fixed]                    # levers and world settings held for every run
     incentive = "aligned"
+    world_scale = 2.0
+
+The design samples levers and uncertainties together: each is a factor of the design (and of
+Sobol and Morris indices), a column of the results, and ranked by `partnersim analyze`.
 """
 
 from __future__ import annotations
@@ -43,15 +51,30 @@ from sim.limits import MAX_QUARTERS
 from sim.metrics import METRIC_COLUMNS
 from sim.policy import LEVERS, Lever, lever_table
 from sim.scenario import ScenarioError, load_scenario
-from sim.schema import FLAG, Allowed, FileModel, choice, fail, in_given_order, optional, problems, whole
+from sim.schema import (
+    FLAG,
+    Allowed,
+    FileModel,
+    choice,
+    fail,
+    in_given_order,
+    no_default,
+    optional,
+    problems,
+    whole,
+)
 from sim.sweeps.objective import Objective, ObjectiveTable
+from sim.world import WORLD_SETTINGS, Setting, world_table
+
+Declared = Lever | Setting          # what may vary in a spec: a lever, or a world setting
 
 METHODS: dict[str, str] = {
     "grid": "every combination of each lever's values (numeric ranges need `steps`)",
     "random": "`samples` points drawn uniformly",
     "lhs": "`samples` points in a Latin hypercube",
-    "sobol": "Saltelli's scheme for Sobol indices: `samples` x (levers + 2) points (power of 2)",
-    "morris": "`samples` Morris trajectories of (levers + 1) points on `levels` levels",
+    "sobol": "Saltelli's scheme for Sobol indices: `samples` x (factors + 2) points (power of 2); "
+             "factors: the levers and uncertainties that vary",
+    "morris": "`samples` Morris trajectories of (factors + 1) points on `levels` levels",
 }
 SEEDS = whole(0, 2**31 - 1)
 MAX_SAMPLES = 1_000_000
@@ -68,13 +91,13 @@ def _distinct(values: list[Any]) -> list[Any]:
     return values
 
 
-def _values(lever: Lever) -> Any:
+def _values(lever: Declared) -> Any:
     return Annotated[list[lever.annotation], Field(min_length=1), AfterValidator(_distinct),
                      Allowed(f"a list of distinct values ({lever.allowed()})")]
 
 
-def _range_table(lever: Lever) -> type[FileModel]:
-    """{ low, high, steps } for a numeric lever, bounds of the lever's own type."""
+def _range_table(lever: Declared) -> type[FileModel]:
+    """{ low, high, steps } for a numeric lever or world setting, bounds of its own type."""
     def ordered(table: FileModel) -> FileModel:
         if not table.low < table.high:
             raise fail(((), f"low ({table.low}) must be below high ({table.high})"))
@@ -97,9 +120,9 @@ def _shape(value: Any) -> str | None:
     return "both" if value == "both" else None
 
 
-def _axis(lever: Lever) -> Any:
-    """How one lever may vary: a list of values, { values = [...] }, a range { low, high,
-    steps } (numeric levers), or "both" (switches)."""
+def _axis(lever: Declared) -> Any:
+    """How one lever or world setting may vary: a list of values, { values = [...] }, a range
+    { low, high, steps } (numbers), or "both" (switches)."""
     values = create_model(f"{lever.name}_values", __base__=FileModel, __doc__=f"Values of {lever.name}.",
                           values=(_values(lever), Field(description="The values to try.")))
     forms: dict[str, Any] = {"list": _values(lever), "values": values}
@@ -140,11 +163,17 @@ class Design(FileModel):
 
 AxesTable = lever_table("Levers", _axis, defaults=False,
                         doc="The levers that vary: lever = a range, a list of values, or { values = [...] }.")
-FixedTable = lever_table("Fixed", defaults=False, doc="Lever = value held for every run.")
+UncertaintiesTable = world_table(
+    "Uncertainties", _axis, doc="The world settings that vary: setting = a range, a list of values, or { values = [...] }.")
+FixedTable = create_model(
+    "Fixed", __base__=lever_table("FixedLevers", defaults=False), __doc__="Lever or world setting = value held "
+    "for every run.", **{s.name: (s.annotation, Field(None, description=s.help, json_schema_extra=no_default))
+                         for s in WORLD_SETTINGS.values()})
+FixedTable.unknown = "unknown lever or world setting (allowed: {keys})"
 
 
 class SpecFile(FileModel):
-    """A partnersim sweep spec: a scenario, seeds, and a design over levers."""
+    """A partnersim sweep spec: a scenario, seeds, and a design over levers and world settings."""
 
     model_config = ConfigDict(title="partnersim sweep spec")
 
@@ -160,10 +189,15 @@ class SpecFile(FileModel):
     design: Design = Field(Design(), description="table: method and its settings")
     levers: in_given_order(AxesTable) = Field(
         {}, description="table: lever = a range, a list of values, or { values = [...] }")
-    fixed: in_given_order(FixedTable) = Field({}, description="table: lever = value held for every run")
+    uncertainties: in_given_order(UncertaintiesTable) = Field(
+        {}, validate_default=True,
+        description="table: world setting = a range, a list of values, or { values = [...] }: the market the "
+                    "levers are tried in, sampled with them (see `partnersim levers`)")
+    fixed: in_given_order(FixedTable) = Field(
+        {}, description="table: lever or world setting = value held for every run")
     outcome: choice(METRIC_COLUMNS, ", ".join(METRIC_COLUMNS)) = Field(
-        "revenue_partner", description="string: the metric `partnersim analyze` ranks levers by "
-                                       "(default revenue_partner)")
+        "revenue_partner", description="string: the metric `partnersim analyze` ranks levers and "
+                                       "uncertainties by (default revenue_partner)")
 
     @field_validator("scenario")
     @classmethod
@@ -180,30 +214,47 @@ class SpecFile(FileModel):
     @field_validator("levers")
     @classmethod
     def _levers_vary(cls, levers: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
-        if not levers:
-            raise fail(((), "no lever varies (add at least one lever under [levers])"))
-        design = info.data.get("design")
-        method = design.method if design else ""
-        if info.data.get("objective") is not None:
-            method = "optimize"           # `partnersim optimize` searches a range itself: no steps needed
-        axes = [_lever_axis(name, v) for name, v in levers.items()]
-        found = [((a.name,), "a grid over a range needs steps = integer >= 2, or list the values")
-                 for a in axes if method == "grid" and a.is_range and a.steps is None]
-        if method in ("sobol", "morris") and any(not a.is_range and len(a.values) < 2 for a in axes):
-            found.append(((), f"{method} needs every lever to vary over at least two values"))
+        found = _axis_problems(levers, info, "lever")
         if found:
             raise fail(*found)
         return levers
 
+    @field_validator("uncertainties")
+    @classmethod
+    def _uncertainties_vary(cls, uncertainties: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        found = _axis_problems(uncertainties, info, "world setting")
+        if not uncertainties and info.data.get("levers") == {}:      # [levers] checked, and empty
+            found.append(((), "nothing varies (add a lever under [levers] or a world setting under "
+                              "[uncertainties])"))
+        if found:
+            raise fail(*found)
+        return uncertainties
+
     @field_validator("fixed")
     @classmethod
     def _fixed_not_varied(cls, fixed: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
-        varied = info.data.get("levers") or {}
-        found = [((name,), "is also under [levers]; a lever is either varied or fixed") for name in fixed
-                 if name in varied]
+        found = [((name,), f"is also under [{table}]; a {what} is either varied or fixed") for name in fixed
+                 for table, what in (("levers", "lever"), ("uncertainties", "world setting"))
+                 if name in (info.data.get(table) or {})]
         if found:
             raise fail(*found)
         return fixed
+
+
+def _axis_problems(table: dict[str, Any], info: ValidationInfo, what: str) -> list[tuple[tuple[str, ...], str]]:
+    """What a design cannot do with a [levers] or [uncertainties] table: a grid needs steps
+    over a range; Sobol and Morris need every factor to take at least two values."""
+    design = info.data.get("design")
+    method = design.method if design else ""
+    if info.data.get("objective") is not None:
+        method = "optimize"           # `partnersim optimize` samples a range itself: no steps needed
+    axes = [_lever_axis(name, v) for name, v in table.items()]
+    found: list[tuple[tuple[str, ...], str]] = [
+        ((a.name,), "a grid over a range needs steps = integer >= 2, or list the values")
+        for a in axes if method == "grid" and a.is_range and a.steps is None]
+    if method in ("sobol", "morris") and any(not a.is_range and len(a.values) < 2 for a in axes):
+        found.append(((), f"{method} needs every {what} to vary over at least two values"))
+    return found
 
 
 TOP_KEYS: dict[str, str] = {k: f.description or "" for k, f in SpecFile.model_fields.items()}
@@ -213,7 +264,7 @@ DESIGN_KEYS: dict[str, str] = {k: f.description or "" for k, f in Design.model_f
 # ------------------------------------------------------------------------- the checked spec
 @dataclass(frozen=True)
 class LeverAxis:
-    """How one lever varies: a numeric range or a list of values."""
+    """How one lever or world setting varies: a numeric range or a list of values."""
 
     name: str
     values: tuple[Any, ...] = ()      # discrete values (choices, bools, or listed numbers)
@@ -234,7 +285,7 @@ class LeverAxis:
         return tuple(_as_lever(self.name, v) for v in vals)
 
     def from_unit(self, u: float) -> Any:
-        """Map a sample in [0, 1] to a lever value (ranges scale; lists are binned)."""
+        """Map a sample in [0, 1] to a value (ranges scale; lists are binned)."""
         if self.is_range:
             return _as_lever(self.name, self.low + (self.high - self.low) * u)
         k = min(len(self.values) - 1, int(u * len(self.values)))
@@ -242,8 +293,9 @@ class LeverAxis:
 
 
 def _as_lever(name: str, v: float) -> Any:
-    lever = LEVERS[name]
-    return int(round(v)) if lever.kind == "int" else float(v)
+    """A point of a range as the lever's or world setting's type: integers stay integers."""
+    declared = LEVERS.get(name) or WORLD_SETTINGS[name]
+    return int(round(v)) if declared.kind == "int" else float(v)
 
 
 @dataclass(frozen=True)
@@ -259,8 +311,9 @@ class SweepSpec:
     levels: int = 4
     design_seed: int = 0
     second_order: bool = False
-    axes: tuple[LeverAxis, ...] = ()
-    fixed: dict[str, Any] = field(default_factory=dict)
+    axes: tuple[LeverAxis, ...] = ()              # [levers]
+    fixed: dict[str, Any] = field(default_factory=dict)   # levers and world settings
+    uncertainties: tuple[LeverAxis, ...] = ()     # [uncertainties]: world settings
     outcome: str = "revenue_partner"
     path: str = ""
     objective: Objective | None = None
@@ -269,14 +322,18 @@ class SweepSpec:
     def seeds(self) -> range:
         return range(self.seed_start, self.seed_start + self.replications)
 
+    @property
+    def factors(self) -> tuple[LeverAxis, ...]:
+        """Everything the design varies: the levers, then the uncertainties."""
+        return self.axes + self.uncertainties
+
     def as_dict(self) -> dict[str, Any]:
         """The spec in the spec file's shape (`spec_from_dict(spec.as_dict())` gives it back)."""
-        levers: dict[str, Any] = {}
-        for a in self.axes:
-            if a.is_range:
-                levers[a.name] = {"low": a.low, "high": a.high, **({"steps": a.steps} if a.steps else {})}
-            else:
-                levers[a.name] = list(a.values)
+        def table(axes: tuple[LeverAxis, ...]) -> dict[str, Any]:
+            return {a.name: {"low": a.low, "high": a.high, **({"steps": a.steps} if a.steps else {})}
+                    if a.is_range else list(a.values) for a in axes}
+
+        levers = table(self.axes)
         design: dict[str, Any] = {"method": self.method, "seed": self.design_seed}
         if self.method != "grid":
             design["samples"] = self.samples
@@ -287,6 +344,8 @@ class SweepSpec:
         out = {"scenario": self.scenario, "quarters": self.quarters, "replications": self.replications,
                "seed_start": self.seed_start, "outcome": self.outcome, "design": design,
                "levers": levers, "fixed": dict(self.fixed)}
+        if self.uncertainties:            # left out when empty: results of older specs still resume
+            out["uncertainties"] = table(self.uncertainties)
         if self.objective is not None:
             out["objective"] = self.objective.as_dict()
         return out
@@ -325,12 +384,13 @@ def spec_from_dict(raw: dict[str, Any], where: str = "<spec>") -> SweepSpec:
                      samples=design.samples or 0, levels=design.levels, design_seed=design.seed,
                      second_order=design.second_order,
                      axes=tuple(_lever_axis(name, v) for name, v in checked.levers.items()),
+                     uncertainties=tuple(_lever_axis(name, v) for name, v in checked.uncertainties.items()),
                      fixed=dict(checked.fixed), outcome=checked.outcome, path=where,
                      objective=Objective.from_table(checked.objective) if checked.objective else None)
 
 
 def _lever_axis(name: str, value: Any) -> LeverAxis:
-    """A checked [levers] entry as the axis the design uses."""
+    """A checked [levers] or [uncertainties] entry as the axis the design uses."""
     if isinstance(value, list):
         return LeverAxis(name, values=tuple(value))
     if value == "both":
