@@ -342,18 +342,29 @@ def plot_search(df: pd.DataFrame, objective: Objective, path: str | os.PathLike)
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
 
     from sim.metrics import METRICS
 
     path = Path(path)
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
-    label = [f"{METRICS[g[0]].label} ({g[2]}, {g[1]})" for g in objective.goals]
+    stat = {"mean": "mean", "regret": "regret"}
+    label = [f"{METRICS[g[0]].label}: " + stat.get(g[2], f"{g[3]:g}th pct.") for g in objective.goals]
+    ax.set_title("; ".join(f"{g[1]} {METRICS[g[0]].label.lower()} ("
+                           + {"mean": "mean over the worlds", "regret": "worst shortfall against the best policy "
+                              "in each world"}.get(g[2], f"{g[3]:g}th percentile of its bad tail over the worlds")
+                           + ")" for g in objective.goals), fontsize=9)
+    shares = [METRICS[g[0]].unit == "share" for g in objective.goals]
     if len(objective.goals) > 1:
         front = pareto_front(df, objective).sort_values("objective_1")
         ax.scatter(df["objective_1"], df["objective_2"], s=18, color="#999999", label="trials")
         ax.plot(front["objective_1"], front["objective_2"], "o-", color="#D55E00", label="Pareto front")
         ax.set_xlabel(label[0])
         ax.set_ylabel(label[1])
+        if shares[0]:
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        if shares[1]:
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     else:
         by_trial = df.sort_values("trial")
         best = by_trial["objective_1"].cummax() if objective.goals[0][1] == "maximize" else by_trial["objective_1"].cummin()
@@ -361,6 +372,8 @@ def plot_search(df: pd.DataFrame, objective: Objective, path: str | os.PathLike)
         ax.step(by_trial["trial"], best, where="post", color="#0072B2", label="best so far")
         ax.set_xlabel("trial")
         ax.set_ylabel(label[0])
+        if shares[0]:
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.legend(frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
