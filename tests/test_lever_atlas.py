@@ -209,7 +209,7 @@ def test_levers_effects_cli_prints_and_writes(monkeypatch: pytest.MonkeyPatch, t
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--effects", "--seeds", "1"], "--seeds: 1 must be at least 2"),
-    (["--effects", "--scale", "100"], "--scale: 100.0 is not allowed (allowed: number from 0.25 to 64)"),
+    (["--effects", "--scale", "100"], "--scale: 100 is not allowed (allowed: number from 0.25 to 64)"),
     (["--effects", "--workers", "3"], "--workers: 3 is not allowed (allowed: 1 to 2)"),
     (["--effects", "--quarters", "41"], "--quarters: 41 is not allowed (allowed: 1 to 40)"),
     (["--effects", "--out", "atlas.txt"], "unknown format '.txt'"),
