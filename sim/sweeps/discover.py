@@ -222,7 +222,7 @@ def _limits(box: Any, step: int, kinds: dict[str, str], whole: set[str]) -> tupl
     """The inputs the box restricts at `step`, most significant first (`whole`: inputs whose
     values are whole numbers, whose limits are rounded inwards to the values they admit)."""
     lims, init = box.box_lims[step], box.box_lims[0]
-    qp = box.qp[step]
+    qp = (box.qp if hasattr(box, "qp") else box.p_values)[step]   # renamed p_values in ema_workbench 3
     out = []
     for name in lims.columns:
         low, high = lims[name].iloc[0], lims[name].iloc[1]
@@ -301,9 +301,13 @@ def _find_boxes(prim: Any, x: pd.DataFrame, y: np.ndarray, inputs: dict[str, str
     """Run PRIM for up to `boxes` boxes; stop early when no case of interest is left outside
     the boxes or a box falls short of `min_density` (the first is kept even so: the densest
     step, so the reader sees how far it falls short)."""
-    # binary mode: y is 1 for a case of interest; a tiny threshold counts exactly those and keeps
-    # every box PRIM finds (the density asked for is applied when choosing a step)
-    p = prim.Prim(x, y, threshold=1e-9, threshold_type=prim.ABOVE, peel_alpha=peel_alpha, mass_min=mass_min)
+    # binary mode: y is 1 for a case of interest (the density asked for is applied when choosing a
+    # step). The EMA Workbench 3.x Prim is binary only; 2.5.x asks for a threshold, and a tiny one
+    # counts exactly the cases of interest and keeps every box PRIM finds.
+    if hasattr(prim, "ABOVE"):
+        p = prim.Prim(x, y, threshold=1e-9, threshold_type=prim.ABOVE, peel_alpha=peel_alpha, mass_min=mass_min)
+    else:
+        p = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
     found: list[Box] = []
     remaining = int(y.sum())
     while len(found) < boxes and remaining > 0:
