@@ -7,9 +7,9 @@ Scheduled scenario events (policy pressure or market shocks) are declared here t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sim.policy import LEVERS, PolicyError
 
@@ -67,9 +67,17 @@ SHOCKS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+#: A sentence not yet written: (function, *arguments); `Event.cause` calls the function with
+#: the arguments when the sentence is first read (module-level functions keep events picklable).
+Sentence = tuple[Any, ...]
+
+
 class Event:
     """One thing that happened in the simulation.
+
+    Events hold their data; the sentence a player reads (`cause`) is written only when it is
+    read (the news feed, the debrief, `events_frame`), because a run logs tens of thousands of
+    deals and almost none of their sentences are ever shown. Treat an event as read-only.
 
     Attributes:
         quarter: 1-based quarter in which it happened.
@@ -81,13 +89,106 @@ class Event:
         data: Extra structured detail (channel, region, reasons...).
     """
 
-    quarter: int
-    week: int
-    kind: str
-    agents: tuple[int, ...]
-    cause: str
-    amount: float = 0.0
-    data: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("quarter", "week", "kind", "agents", "amount", "data", "_cause")
+
+    def __init__(self, quarter: int, week: int, kind: str, agents: tuple[int, ...], cause: str | Sentence,
+                 amount: float = 0.0, data: dict[str, Any] | None = None) -> None:
+        """`cause` is the sentence, or a `Sentence` that writes it when first read."""
+        self.quarter = quarter
+        self.week = week
+        self.kind = kind
+        self.agents = agents
+        self._cause = cause
+        self.amount = amount
+        self.data = {} if data is None else data
+
+    @property
+    def cause(self) -> str:
+        """Plain-words reason, written for a player (formatted on first read, then kept)."""
+        c = self._cause
+        if c.__class__ is not str:
+            c = self._cause = c[0](*c[1:])
+        return c
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.quarter, self.week, self.kind, self.agents, self.cause, self.amount, self.data)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Event:
+            return NotImplemented
+        return self._fields() == other._fields()   # type: ignore[attr-defined]
+
+    __hash__ = None   # type: ignore[assignment]   # data is a dict, as with the dataclass it was
+
+    def __repr__(self) -> str:
+        names = ("quarter", "week", "kind", "agents", "cause", "amount", "data")
+        return "Event(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True)) + ")"
+
+
+class EventBatch(Protocol):
+    """Events a mechanism logs many at a time (a week's closed deals), kept as the columns
+    they were computed in until the log is read."""
+
+    def __len__(self) -> int: ...
+
+    def events(self) -> list[Event]:
+        """The batch as events, in order."""
+        ...
+
+
+class EventLog(Sequence[Event]):
+    """The model's event log: the events in the order they happened, read like a list.
+
+    A batch (`EventBatch`, e.g. a week's tens of deals) is stored as it was logged and
+    becomes `Event`s only when the log is read (the news feed, the debrief, `events_frame`);
+    its length counts at once, so `len(log)` never builds anything. Reading builds every
+    batch logged since the last read, once.
+    """
+
+    def __init__(self, events: Iterable[Event] = ()) -> None:
+        self._items: list[Any] = list(events)      # Events, and batches not yet read
+        self._n = len(self._items)
+        self._first_batch = -1                      # where the first unread batch is (-1: none)
+
+    def append(self, event: Event) -> None:
+        """Log one event."""
+        self._items.append(event)
+        self._n += 1
+
+    def extend(self, events: Iterable[Event]) -> None:
+        """Log events, in order."""
+        for ev in events:
+            self.append(ev)
+
+    def add_batch(self, batch: EventBatch) -> None:
+        """Log a batch of events, in order, built when the log is next read."""
+        if self._first_batch < 0:
+            self._first_batch = len(self._items)
+        self._items.append(batch)
+        self._n += len(batch)
+
+    def _read(self) -> list[Event]:
+        if self._first_batch >= 0:
+            tail = self._items[self._first_batch:]
+            self._items[self._first_batch:] = [
+                e for item in tail for e in (item.events() if item.__class__ is not Event else (item,))]
+            self._first_batch = -1
+        return self._items
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]  # int -> Event, slice -> list
+        return self._read()[i]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._read())
+
+    def __reversed__(self) -> Iterator[Event]:
+        return reversed(self._read())
+
+    def __repr__(self) -> str:
+        return f"EventLog({len(self)} events)"
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def compute_quarter_metrics(model: PartnerProgramModel) -> dict[str, Any]:
         "conflicts_lost_by_partners": int(acc["conflicts_lost"]),
         "partners_enrolled": n_enrolled,
         "partners_onboarding": int((p.stage == ONBOARDING).sum()),
-        "partners_active": int(np.isin(p.stage, (ACTIVE, PRODUCTIVE, AT_RISK)).sum()),
+        "partners_active": int(((p.stage >= ACTIVE) & (p.stage <= AT_RISK)).sum()),   # ACTIVE, PRODUCTIVE, AT_RISK
         "partners_productive": int((p.stage == PRODUCTIVE).sum()),
         "partners_at_risk": int((p.stage == AT_RISK).sum()),
         "partners_recruited": int(model.partners_recruited_q),

@@ -10,6 +10,7 @@ effort to give and whether to stay, and the board reviews the program.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from typing import Any
 
 import mesa
@@ -18,7 +19,17 @@ import pandas as pd
 
 from sim import params as P
 from sim.agents import DirectRep, PartnerFirm, PartnerManager, enrolled_mask
-from sim.events import Event, Imposition, ScheduledEvent, check_scheduled, imposed_summary, impositions
+from sim.events import (
+    Event,
+    EventBatch,
+    EventLog,
+    Imposition,
+    ScheduledEvent,
+    Sentence,
+    check_scheduled,
+    imposed_summary,
+    impositions,
+)
 from sim.mechanisms import (
     collaboration,
     conflict,
@@ -39,7 +50,7 @@ from sim.names import partner_names, region_names
 from sim.policy import LEVERS, Policy, PolicyError
 from sim.randomness import Randomness
 from sim.state import Market, PartnerArrays, Pipeline, RepArrays
-from sim.world import WORLD_KEYS, World, type_shares
+from sim.world import WORLD_KEYS, World, neither_lever_nor_setting, type_shares
 
 WEEKS = P.WEEKS_PER_QUARTER
 
@@ -68,15 +79,17 @@ class PartnerProgramModel(mesa.Model):
         # every draw comes from a stream keyed by what it is about (sim/randomness.py)
         self.randomness = Randomness(seed)
         self.world = World(**{k: settings.pop(k) for k in WORLD_KEYS if k in settings})
-        levers = settings
-        self.policy: Policy = Policy.from_mapping(levers)
+        unknown = [k for k in settings if k not in LEVERS]
+        if unknown:
+            raise PolicyError(neither_lever_nor_setting(unknown[0]))
+        self.policy: Policy = Policy.from_mapping(settings)
         self.effective: Policy = self.policy
         self.scheduled: tuple[ScheduledEvent, ...] = tuple(sorted(events, key=lambda e: e.quarter))
         for ev in self.scheduled:
             check_scheduled(ev)
         # every lever value a policy event imposed, in the order they fired (the debrief reads it)
         self.impositions: list[Imposition] = []
-        self.event_log: list[Event] = []
+        self.event_log: EventLog = EventLog()
         self.quarter = 0          # completed quarters
         self.program_cut = False
         self.reputation = P.REPUTATION_START
@@ -100,7 +113,7 @@ class PartnerProgramModel(mesa.Model):
         self._reset_quarter()
         self._warm_up()
         self._fire_policy_events(1)     # planning for quarter 1 begins now
-        self.datacollector = mesa.DataCollector(model_reporters=_reporters())
+        self.datacollector = QuarterlyCollector()
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ world
@@ -121,6 +134,11 @@ class PartnerProgramModel(mesa.Model):
             bookings_q=np.zeros(n_reps),
         )
         self.reps_by_region = [np.nonzero(self.reps.region == r)[0] for r in range(self.market.n_regions)]
+        # the same, padded into a table, for picking many reps at once (`reps_for_regions`)
+        self._reps_in_region = np.array([len(r) for r in self.reps_by_region], dtype=np.int64)
+        self._rep_table = np.zeros((len(self.reps_by_region), max(1, int(self._reps_in_region.max()))), dtype=np.int64)
+        for r, reps in enumerate(self.reps_by_region):
+            self._rep_table[r, :len(reps)] = reps
         self.rep_agents = [DirectRep(self, k) for k in range(n_reps)]
 
         n = max(P.MIN_PARTNER_POOL, round(w.partner_pool * s))
@@ -176,7 +194,7 @@ class PartnerProgramModel(mesa.Model):
     def effective_fit(self) -> np.ndarray:
         """Each partner's fit, raised by channel insight fed back into the product (C19)."""
         gain = self.offer_fit_gain * collaboration.integration_weight(self)
-        return np.clip(self.partners.fit + gain, 0.0, 1.0)
+        return np.minimum(np.maximum(self.partners.fit + gain, 0.0), 1.0)   # clipped to 0-1
 
     def rep_for_region(self, region: int, u: float) -> int:
         """The direct rep working `region` that uniform `u` picks, or -1 in a new market."""
@@ -184,6 +202,12 @@ class PartnerProgramModel(mesa.Model):
         if len(reps) == 0:
             return -1
         return int(reps[min(int(u * len(reps)), len(reps) - 1)])
+
+    def reps_for_regions(self, region: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """`rep_for_region` for many regions and uniforms at once (-1 in a new market)."""
+        count = self._reps_in_region[region]
+        pick = np.minimum((u * count).astype(np.int64), np.maximum(count - 1, 0))
+        return np.where(count > 0, self._rep_table[region, pick], -1)
 
     def region_name(self, region: int) -> str:
         return self.region_labels[region]
@@ -207,16 +231,24 @@ class PartnerProgramModel(mesa.Model):
         (see `satisfaction.risk_reasons`)."""
         return satisfaction.risk_reasons(self, i)
 
-    def log(self, kind: str, agents: tuple[int, ...], cause: str, amount: float = 0.0,
+    def log(self, kind: str, agents: tuple[int, ...], cause: str | Sentence, amount: float = 0.0,
             week: int | None = None, data: dict | None = None) -> None:
-        """Append a structured event to the event log."""
+        """Append a structured event to the event log (`cause` may be a `Sentence`, written
+        when it is first read)."""
         if self._silent:
             return
         wk = self.steps - 1 if week is None else week
-        self.event_log.append(Event(
-            quarter=wk // WEEKS + 1, week=wk, kind=kind, agents=tuple(agents),
-            cause=cause, amount=float(amount), data=data or {},
-        ))
+        self.event_log.append(Event(wk // WEEKS + 1, wk, kind, tuple(agents), cause, float(amount), data or {}))
+
+    def log_batch(self, batch: EventBatch) -> None:
+        """Append a batch of events (a week's closed deals), in order; the log builds them
+        when it is read (`sim.events.EventLog`)."""
+        if self._silent:
+            return
+        if isinstance(self.event_log, EventLog):
+            self.event_log.add_batch(batch)
+        else:   # a plain list put in its place
+            self.event_log.extend(batch.events())
 
     # ----------------------------------------------------------------- policy
     def set_policy(self, **changes: Any) -> Policy:
@@ -283,11 +315,12 @@ class PartnerProgramModel(mesa.Model):
         week = self.steps - 1
         if week % WEEKS == 0:
             self._start_quarter(week)
-        sales.generate_direct_pipeline(self, week)
-        sales.generate_partner_pipeline(self, week)
-        sales.generate_first_deal_pipeline(self, week)
+        now = sales.this_week(self, week)
+        sales.generate_direct_pipeline(self, week, now)
+        sales.generate_partner_pipeline(self, week, now=now)
+        sales.generate_first_deal_pipeline(self, week, now)
         sales.generate_expansion_pipeline(self, week)
-        sales.close_deals(self, week)
+        sales.close_deals(self, week, now.rhythm)
         if week % WEEKS == WEEKS - 1:
             self._end_quarter(week)
         self.datacollector.collect(self)
@@ -472,3 +505,29 @@ def _reporters() -> dict[str, Any]:
     reps["revenue_direct_qtd"] = lambda m: m.acc["revenue_direct"]
     reps["revenue_partner_qtd"] = lambda m: m.acc["revenue_partner"]
     return reps
+
+
+class QuarterlyCollector(mesa.DataCollector):
+    """Mesa's DataCollector with the model's reporters (`_reporters`), a value per reporter
+    per step as Mesa keeps them (so `mesa.batch_run` can index any step), but the quarter's
+    metrics are read and copied once a quarter, when the model replaces `model.metrics` at a
+    quarter's end (it never changes them in place after that); each step appends the same
+    values again, and reads only the week and the quarter-to-date revenue.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(model_reporters=_reporters())
+        self._metrics_read: dict[str, Any] | None = None
+        self._metric_values: list[Any] = []
+        self._metric_lists = [self.model_vars[c] for c in METRIC_COLUMNS]
+
+    def collect(self, model: PartnerProgramModel) -> None:   # type: ignore[override]
+        """Record the step: the latest completed quarter's metrics, the week, revenue so far."""
+        if model.metrics is not self._metrics_read:
+            self._metrics_read = model.metrics
+            self._metric_values = [deepcopy(model.metrics[c]) for c in METRIC_COLUMNS]
+        for values, v in zip(self._metric_lists, self._metric_values, strict=True):
+            values.append(v)
+        self.model_vars["week"].append(model.steps)
+        self.model_vars["revenue_direct_qtd"].append(model.acc["revenue_direct"])
+        self.model_vars["revenue_partner_qtd"].append(model.acc["revenue_partner"])

@@ -49,7 +49,7 @@ from sim.schema import (
     whole,
 )
 from sim.win import WIN_CONDITIONS, WIN_KEYS, Clause, WinCondition, WinTable, goal_text, judge
-from sim.world import WORLD_KEYS, World, WorldSettings
+from sim.world import WORLD_KEYS, World, WorldSettings, neither_lever_nor_setting
 
 __all__ = [
     "DIFFICULTIES", "EVENT_KEYS", "FIX_KEYS", "REQUIRED_KEYS", "TOP_KEYS", "WIN_CONDITIONS", "WIN_KEYS",
@@ -359,8 +359,7 @@ class Scenario:
         """
         unknown = [k for k in overrides if k not in LEVERS and k not in WORLD_KEYS]
         if unknown:
-            raise ScenarioError(f"unknown lever or world setting '{unknown[0]}' "
-                                f"(levers: {', '.join(LEVERS)}; world: {', '.join(WORLD_KEYS)})")
+            raise ScenarioError(neither_lever_nor_setting(unknown[0]))
         world = {k: v for k, v in overrides.items() if k in WORLD_KEYS}
         levers = {k: v for k, v in overrides.items() if k in LEVERS}
         world_settings = World(**{**self.world.as_dict(), **world}) if world else self.world

@@ -164,6 +164,15 @@ def unknown_setting(name: str) -> WorldError:
     return WorldError(f"{what} (world settings: {', '.join(WORLD_KEYS)})")
 
 
+def neither_lever_nor_setting(name: str) -> str:
+    """The message for a keyword that is neither a lever nor a world setting, listing both
+    (the model's and a scenario's `build_model` say it alike)."""
+    from sim.policy import LEVERS
+
+    return (f"unknown lever or world setting '{name}' "
+            f"(levers: {', '.join(LEVERS)}; world settings: {', '.join(WORLD_KEYS)})")
+
+
 def parse_world_assignment(text: str) -> tuple[str, Any]:
     """Parse 'SETTING=VALUE' from the command line (`--world`) into a checked (name, value)
     pair, as `sim.policy.parse_assignment` does for levers.

@@ -92,7 +92,8 @@ def test_bad_lever_values_are_named() -> None:
         PartnerProgramModel(direct_comp="sometimes")
     with pytest.raises(PolicyError, match="enablement.*1.5.*0 to 1"):
         PartnerProgramModel(enablement=1.5)
-    with pytest.raises(PolicyError, match="unknown lever 'enablemnt'"):
+    with pytest.raises(PolicyError, match="unknown lever or world setting 'enablemnt' "
+                                          r"\(levers: partner_regions, .*; world settings: world_scale, "):
         PartnerProgramModel(enablemnt=0.5)
     with pytest.raises(PolicyError, match="deal_registration.*true \\| false"):
         PartnerProgramModel(deal_registration="yes")

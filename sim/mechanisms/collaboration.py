@@ -60,15 +60,15 @@ def integration_weight(model: PartnerProgramModel) -> np.ndarray:
     return w
 
 
-def relationship_owner(model: PartnerProgramModel, i: int, region: int) -> int:
-    """Who keeps the customer relationship when partner `i` wins a new customer in `region`.
+def relationship_owner(model: PartnerProgramModel, i: np.ndarray | int, region: np.ndarray | int) -> np.ndarray:
+    """Who keeps the customer relationship when partner `i` wins a new customer in `region`
+    (one deal or an array of them).
 
     Normally the partner. A technology partner (ISV) whose work is not joined up with the
     vendor's other partner teams chases one-off deals (C19): at home the customer ends up
     with the direct team, in a new market with no one, so the ISV gets no repeat business.
     """
-    isv_one_off = (model.partners.ptype[i] == P.ISV
-                   and model.effective.cross_org_collaboration < P.ISV_ONE_OFF_COLLABORATION)
-    if not isv_one_off:
-        return i
-    return DIRECT if model.market.is_home[region] else NO_OWNER
+    if model.effective.cross_org_collaboration >= P.ISV_ONE_OFF_COLLABORATION:
+        return np.asarray(i)
+    isv_one_off = model.partners.ptype[i] == P.ISV
+    return np.where(isv_one_off, np.where(model.market.is_home[region], DIRECT, NO_OWNER), i)

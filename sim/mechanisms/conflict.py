@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
 
 
-def conflict_probability(model: PartnerProgramModel, i: int, segment: int) -> float:
-    """Chance a partner opportunity on direct territory turns into a conflict incident.
+def conflict_probability(model: PartnerProgramModel, i: np.ndarray | int,
+                         segment: np.ndarray | int) -> np.ndarray | float:
+    """Chance a partner opportunity on direct territory turns into a conflict incident (one
+    opportunity of partner `i`, or arrays of them).
 
     Overlap by segment times the comp plan's pressure (C2), less what deal registration
     protects, more under push management (C16; calibration row M1).
@@ -30,13 +32,13 @@ def conflict_probability(model: PartnerProgramModel, i: int, segment: int) -> fl
     pol = model.effective
     prob = P.OVERLAP[segment] * P.COMP_CONFLICT[pol.direct_comp]
     if pol.deal_registration:
-        prob *= 1.0 - deal_registration_protection(model, i)
+        prob = prob * (1.0 - deal_registration_protection(model, i))
     if pol.management_style == "push":
-        prob *= P.PUSH_CONFLICT
-    return min(1.0, prob)
+        prob = prob * P.PUSH_CONFLICT
+    return np.minimum(1.0, prob)
 
 
-def deal_registration_protection(model: PartnerProgramModel, i: int) -> float:
+def deal_registration_protection(model: PartnerProgramModel, i: np.ndarray | int) -> np.ndarray | float:
     """Share of conflict risk that deal registration removes for partner `i`.
 
     Partners register only as far as they trust the vendor (F6), and reps override
@@ -44,7 +46,7 @@ def deal_registration_protection(model: PartnerProgramModel, i: int) -> float:
     direct (CT8: 30-60% fewer incidents, most of it lost under override).
     """
     pol = model.effective
-    registers = P.REGISTER_BASE + P.REGISTER_TRUST * float(model.partners.s_soc[i])
+    registers = P.REGISTER_BASE + P.REGISTER_TRUST * model.partners.s_soc[i]
     honor = P.REG_HONOR[pol.direct_comp]
     if pol.direct_takeover:
         honor *= P.TAKEOVER_HONOR_MULT
@@ -64,19 +66,47 @@ def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) ->
     """
     c = model.pipeline.cols
     i = int(c["channel"][row])
-    segment = int(c["segment"][row])
     key = int(c["key"][row]) ^ model.randomness.salt("conflict")
-    if rnd.draw(key, INCIDENT) >= conflict_probability(model, i, segment):
+    draws = [rnd.draw(key, j) for j in (INCIDENT, CONTEST, REP, REWIN)]
+    if draws[INCIDENT - 1] < conflict_probability(model, i, int(c["segment"][row])):
+        _incident(model, row, week, i, draws)
+
+
+def resolve_channel_conflicts(model: PartnerProgramModel, rows: np.ndarray, week: int) -> None:
+    """`resolve_channel_conflict` for partner opportunities `rows`, one after the other, with
+    their draws and chances worked out at once. An incident costs the partner trust, which
+    deal registration depends on, so a partner's later opportunity in the batch has its
+    chance worked out again after one."""
+    if len(rows) == 0:
         return
+    c = model.pipeline.cols
+    who, segment = c["channel"][rows], c["segment"][rows]
+    draws = rnd.uniforms(c["key"][rows] ^ np.uint64(model.randomness.salt("conflict")), REWIN)
+    chances = np.broadcast_to(conflict_probability(model, who, segment), (len(rows),))
+    met: set[int] = set()      # partners that had an incident in this batch
+    for row, i, seg, u, chance in zip(rows.tolist(), who.tolist(), segment.tolist(), draws.tolist(),
+                                      chances.tolist(), strict=True):
+        if i in met:
+            chance = conflict_probability(model, i, seg)
+        if u[INCIDENT - 1] < chance:
+            _incident(model, row, week, i, u)
+            met.add(i)
+
+
+def _incident(model: PartnerProgramModel, row: int, week: int, i: int, draws: list[float]) -> None:
+    """Partner `i`'s opportunity `row` met a direct rep: who wins (`draws`, the opportunity's
+    uniforms INCIDENT..REWIN in the "conflict" stream), and what the partner remembers."""
+    c = model.pipeline.cols
+    segment = int(c["segment"][row])
     pol = model.effective
     p = model.partners
     region = int(c["region"][row])
-    rep = model.rep_for_region(region, rnd.draw(key, REP))
+    rep = model.rep_for_region(region, draws[REP - 1])
     c["conflict"][row] = True
     p.conflicts_q[i] += 1
     p.last_conflict_region[i] = region
     p_direct = P.DIRECT_WINS_CONTEST["takeover" if pol.direct_takeover else pol.direct_comp]
-    direct_wins = rep >= 0 and rnd.draw(key, CONTEST) < p_direct
+    direct_wins = rep >= 0 and draws[CONTEST - 1] < p_direct
     keep, kept = P.CONFLICT_MINDSHARE_KEEP, P.KEPT_DEAL_MINDSHARE_SHARE
     p.mindshare[i] *= keep if direct_wins else 1.0 - kept + kept * keep
     p.s_soc[i] = max(0.0, p.s_soc[i] - (P.CONFLICT_SOC_HIT if direct_wins
@@ -89,7 +119,7 @@ def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) ->
         # a rep who took it over closes at the direct rate
         skill = model.reps.skill[rep]
         c["p_win"][row] = P.SEGMENT_WIN[segment] * (P.REP_SKILL_BASE + P.REP_SKILL_WEIGHT * skill)
-        c["won"][row] = rnd.draw(key, REWIN) < c["p_win"][row]
+        c["won"][row] = draws[REWIN - 1] < c["p_win"][row]
     name, where = model.partner_agents[i].name, model.region_name(region)
     model.log(
         "conflict", (model.rep_agents[rep].unique_id if rep >= 0 else -1, model.partner_agents[i].unique_id),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import params as P
-from sim.agents import ENROLLED, PRODUCTIVE
+from sim.agents import PRODUCTIVE, enrolled_mask
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
@@ -39,17 +39,21 @@ def cosell_candidates(model: PartnerProgramModel) -> dict[int, np.ndarray]:
     return model.cosell_pool
 
 
-def pay_cosell_partner(model: PartnerProgramModel, partner: int, value: float) -> None:
-    """A co-sold direct deal was won: the partner, if still enrolled, earns its share of the
-    services on it (calibration row E5)."""
+def pay_cosell_partner(model: PartnerProgramModel, partner: np.ndarray | int,
+                       value: np.ndarray | float) -> np.ndarray:
+    """What co-sold direct deals of `value` that were won pay their co-selling `partner`s: its
+    share of the services on each, if it is still enrolled, else 0 (calibration row E5).
+    The booking adds it to the partner's income (`sim.mechanisms.sales.book_deal`)."""
     p = model.partners
-    if p.stage[partner] in ENROLLED:
-        p.income_q[partner] += value * P.TYPE_SERVICES_ATTACH[p.ptype[partner]] * P.COSELL_SERVICES_SHARE
+    share = value * P.TYPE_SERVICES_ATTACH[p.ptype[partner]] * P.COSELL_SERVICES_SHARE
+    return np.where(enrolled_mask(p.stage[partner]), share, 0.0)
 
 
-def neutral_comp_commission(model: PartnerProgramModel, value: float, region: int) -> float:
-    """Commission owed to direct reps on a partner deal of `value` won in `region`: paid under
-    neutral comp on direct territory only (calibration row G1: compensate both sides)."""
-    if model.effective.direct_comp == "neutral" and model.market.is_home[region]:
-        return P.NEUTRAL_COMP_RATE * value
-    return 0.0
+def neutral_comp_commission(model: PartnerProgramModel, value: np.ndarray | float,
+                            region: np.ndarray | int) -> np.ndarray:
+    """Commission owed to direct reps on partner deals of `value` won in `region` (one deal or
+    an array of them): paid under neutral comp on direct territory only (calibration row G1:
+    compensate both sides)."""
+    if model.effective.direct_comp != "neutral":
+        return np.zeros(np.shape(value))
+    return np.where(model.market.is_home[region], P.NEUTRAL_COMP_RATE * value, 0.0)

@@ -94,8 +94,9 @@ def incentive_spend(model: PartnerProgramModel, bounty_owed: float) -> float:
     return 0.0
 
 
-def bounty_owed(model: PartnerProgramModel, value: float) -> float:
-    """Referral bounty owed on a new partner deal of `value` while a bounty runs.
+def bounty_owed(model: PartnerProgramModel, value: np.ndarray | float) -> np.ndarray | float:
+    """Referral bounty owed on a new partner deal of `value` (or on each of an array of them)
+    while a bounty runs.
 
     Every new deal is claimed as a referral, including those that would have happened
     anyway: much of a bounty is deadweight (calibration rows E6, E12).

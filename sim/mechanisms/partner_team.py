@@ -106,11 +106,12 @@ def allocate_partner_attention(model: PartnerProgramModel) -> None:
         return
     # assign partners to managers, biggest revenue first, to the least-loaded manager
     order = enrolled[np.argsort(-p.revenue_prev_q[enrolled], kind="stable")]
-    loads = np.zeros(len(model.managers))
-    for i in order:
-        k = int(np.argmin(loads))
-        model.managers[k].portfolio.append(int(i))
-        loads[k] += attention_need(p, np.array([i]))[0]
+    loads = [0.0] * len(model.managers)
+    team = range(len(loads))
+    for i, need in zip(order.tolist(), attention_need(p, order).tolist(), strict=True):
+        k = min(team, key=loads.__getitem__)     # the least-loaded manager (the first of equals)
+        model.managers[k].portfolio.append(i)
+        loads[k] += need
         p.manager[i] = k
     for m in model.managers:
         idx = np.array(m.portfolio, dtype=np.int64)

@@ -3,6 +3,7 @@ business from customers, and deals closing (or slipping) week by week."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,9 +12,10 @@ from sim import params as P
 from sim import randomness as rnd
 from sim import units
 from sim.agents import ENROLLED, PRODUCTIVE, enrolled_mask
+from sim.events import Event
 from sim.mechanisms import coselling, enablement, incentives
 from sim.mechanisms.collaboration import joint_solution_lift, relationship_owner, technology_partner_reach
-from sim.mechanisms.conflict import resolve_channel_conflict
+from sim.mechanisms.conflict import resolve_channel_conflicts
 from sim.mechanisms.management import partner_effort_multiplier
 from sim.state import DIRECT, NO_OWNER
 
@@ -98,14 +100,47 @@ def open_opportunities(model: PartnerProgramModel, stream: str, week: int, lam: 
     return owners[pos], raw[:, U_COLUMNS], rnd.unit(raw[:, :U_COLUMNS])
 
 
-def generate_direct_pipeline(model: PartnerProgramModel, week: int) -> None:
+@dataclass(frozen=True)
+class Conditions:
+    """What the week's selling works with, worked out once a week (`this_week`) and shared
+    by the week's pipeline generation, during which none of it changes (deals booked at the
+    week's end change partners' reach for the next week).
+
+    Attributes:
+        week: The week.
+        demand: `region_demand`.
+        reach: `market_reach`.
+        fit: `model.effective_fit()`.
+        managers: `model.manager_effectiveness()`.
+        capacity: `partner_reach` of each partner's size.
+        rhythm: `partner_rhythm` this week.
+    """
+
+    week: int
+    demand: np.ndarray
+    reach: np.ndarray
+    fit: np.ndarray
+    managers: np.ndarray
+    capacity: np.ndarray
+    rhythm: np.ndarray
+
+
+def this_week(model: PartnerProgramModel, week: int) -> Conditions:
+    """This week's `Conditions` (call it after the quarter's start, before the week's pipeline)."""
+    demand = region_demand(model)
+    return Conditions(week, demand, market_reach(model, demand), model.effective_fit(), model.manager_effectiveness(),
+                      partner_reach(model.partners.size), partner_rhythm(model, week))
+
+
+def generate_direct_pipeline(model: PartnerProgramModel, week: int, now: Conditions | None = None) -> None:
     """Direct reps open opportunities in their home region's named accounts.
 
     A partner may be asked to co-sell (neutral comp only: a rep paid either way welcomes
-    help); a partner on the deal lifts its win rate modestly (CT6).
+    help); a partner on the deal lifts its win rate modestly (CT6). `now`: this week's
+    conditions, if already worked out.
     """
     reps = model.reps
-    demand = region_demand(model)
+    demand = region_demand(model) if now is None else now.demand
     drain = 1.0 - P.DIRECT_BUDGET_DRAIN * model.effective.partner_budget_share
     lam = reps.capacity * demand[reps.region] * drain
     opened = open_opportunities(model, "direct", week, lam)
@@ -141,50 +176,66 @@ def partner_reach(size: np.ndarray) -> np.ndarray:
     return size / (1.0 + P.SIZE_MINDSHARE_DAMPING * size) * (1.0 + P.SIZE_MINDSHARE_DAMPING)
 
 
-def market_reach(model: PartnerProgramModel) -> np.ndarray:
+def market_reach(model: PartnerProgramModel, demand: np.ndarray | None = None) -> np.ndarray:
     """The demand each partner can reach: buying demand in the regions it covers where it may
     sell (C4), and for a global SI only once the vendor has enterprise references with
-    partners (calibration row L1: nothing happens without a client)."""
+    partners (calibration row L1: nothing happens without a client). `demand`: this week's
+    `region_demand`, if already worked out."""
     p = model.partners
-    access = p.regions & model.allowed_regions[None, :]
-    reach = (access * region_demand(model)[None, :]).sum(axis=1) / np.maximum(p.regions.sum(axis=1), 1)
+    demand = region_demand(model) if demand is None else demand
+    # worked out once per combination of regions partners cover (a handful), the same sums
+    patterns, which = _region_patterns(model)
+    access = patterns & model.allowed_regions[None, :]
+    reach = ((access * demand[None, :]).sum(axis=1) / np.maximum(patterns.sum(axis=1), 1))[which]
     gsi = p.ptype == P.GSI
-    if gsi.any():
+    if np.count_nonzero(gsi):
         referenced = min(1.0, model.partner_references / P.GSI_REFERENCES_NEEDED) ** P.GSI_REFERENCE_EXPONENT
         reach = np.where(gsi, reach * referenced, reach)
     return reach
 
 
-def partner_opportunity_rate(model: PartnerProgramModel, week: int) -> np.ndarray:
+def _region_patterns(model: PartnerProgramModel) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct combinations of regions partners cover (rows of `partners.regions`) and
+    which one each partner has; kept on the model, as partners' regions never change."""
+    regions = model.partners.regions
+    memo = getattr(model, "_region_patterns", None)
+    if memo is None or memo[0] is not regions:
+        patterns, which = np.unique(regions, axis=0, return_inverse=True)
+        memo = model._region_patterns = (regions, patterns, which.reshape(-1))
+    return memo[1], memo[2]
+
+
+def partner_opportunity_rate(model: PartnerProgramModel, week: int, now: Conditions | None = None) -> np.ndarray:
     """Opportunities per week each partner opens for the vendor.
 
     Size x mindshare x fit x readiness x demand x the partner's own rhythm: a partner
     sells the offer only as far as it is worth its while (C6), and the vendor's push or
     bounty adds a burst on top (C16, C17). Marketing leads go to last quarter's producers
-    (CT2).
+    (CT2). `now`: this week's conditions, if already worked out.
     """
     p = model.partners
+    now = this_week(model, week) if now is None else now
     enrolled = enrolled_mask(p.stage)
-    ready = np.clip((p.capability - P.CAPABILITY_TO_SELL) / (1 - P.CAPABILITY_TO_SELL), 0, 1)
-    reach = market_reach(model)
+    ready = np.minimum(np.maximum((p.capability - P.CAPABILITY_TO_SELL) / (1 - P.CAPABILITY_TO_SELL), 0), 1)
     effort = partner_effort_multiplier(model)
     share = P.MANAGER_SELLING_SHARE
-    managed = 1.0 - share + share * p.attention * model.manager_effectiveness()
+    managed = 1.0 - share + share * p.attention * now.managers
     lam = (
-        P.PARTNER_OPP_RATE * partner_reach(p.size) * p.mindshare * model.effective_fit() * managed
-        * np.sqrt(ready) * reach * partner_rhythm(model, week) * effort * model.marketing_boost
+        P.PARTNER_OPP_RATE * now.capacity * p.mindshare * now.fit * managed
+        * np.sqrt(ready) * now.reach * now.rhythm * effort * model.marketing_boost
         * technology_partner_reach(model)
     )
     # leads the vendor's marketing routes to partners go to last quarter's producers
     rev = np.where(enrolled, p.revenue_prev_q, 0.0)
-    if rev.sum() > 0 and model.marketing_boost > 1.0:
+    total = rev.sum()
+    if total > 0 and model.marketing_boost > 1.0:
         leads = (P.LEADS_PER_WEEK * model.world.world_scale * (model.marketing_boost - 1.0)
                  / P.MARKETING_BOOST_MAX)
-        lam = lam + leads * rev / rev.sum() * p.mindshare
+        lam = lam + leads * rev / total * p.mindshare
     return np.where(enrolled, lam, 0.0)
 
 
-def first_deal_assist(model: PartnerProgramModel) -> np.ndarray:
+def first_deal_assist(model: PartnerProgramModel, now: Conditions | None = None) -> np.ndarray:
     """Opportunities per week a partner manager brings a new partner to walk it through its
     first deal: a shared lead, a joint call (C20; calibration rows C1, C3, C4: structured
     onboarding gets partners to a first deal within 90 days, and those who close one early
@@ -192,33 +243,37 @@ def first_deal_assist(model: PartnerProgramModel) -> np.ndarray:
     plan makes the first deal a milestone both sides work to (C14). The deal is found where the
     partner has customers the offer fits, so partners with more fit and reach get there first
     and the skew of partner revenue (CT2) stays. It stops at the first win, or after
-    FIRST_DEAL_QUARTERS quarters."""
+    FIRST_DEAL_QUARTERS quarters. `now`: this week's conditions, if already worked out."""
     p = model.partners
     new = (p.first_deal_week < 0) & (p.quarters_enrolled < P.FIRST_DEAL_QUARTERS) & enrolled_mask(p.stage)
-    if not new.any():
+    if not np.count_nonzero(new):
         return np.zeros(p.n)
     plan = P.FIRST_DEAL_PLAN[model.effective.partner_plan]
+    fit, capacity, managers = ((model.effective_fit(), partner_reach(p.size), model.manager_effectiveness())
+                               if now is None else (now.fit, now.capacity, now.managers))
     # a first deal is found where the partner has customers the offer fits (fit x the firm's reach)
-    prospects = model.effective_fit() * partner_reach(p.size)
-    return np.where(new, P.FIRST_DEAL_ASSIST * plan * prospects * p.attention * model.manager_effectiveness(), 0.0)
+    prospects = fit * capacity
+    return np.where(new, P.FIRST_DEAL_ASSIST * plan * prospects * p.attention * managers, 0.0)
 
 
-def generate_first_deal_pipeline(model: PartnerProgramModel, week: int) -> None:
+def generate_first_deal_pipeline(model: PartnerProgramModel, week: int, now: Conditions | None = None) -> None:
     """Partner managers walk new partners through a first deal: a small land deal, run
     jointly, so it needs the partner able to run a sales cycle at all, not yet skilled (C20;
-    calibration rows C1, C3, C4). Rate from `first_deal_assist`."""
+    calibration rows C1, C3, C4). Rate from `first_deal_assist`. `now`: this week's
+    conditions, if already worked out."""
     p = model.partners
-    lam = first_deal_assist(model)
-    if not lam.any():
+    lam = first_deal_assist(model, now)
+    if not np.count_nonzero(lam):
         return
     ready = p.capability >= P.CAPABILITY_TO_SELL
-    generate_partner_pipeline(model, week, stream="first_deal", lam=lam * ready * market_reach(model),
-                              value_scale=P.FIRST_DEAL_VALUE)
+    reach = market_reach(model) if now is None else now.reach
+    generate_partner_pipeline(model, week, stream="first_deal", lam=lam * ready * reach,
+                              value_scale=P.FIRST_DEAL_VALUE, now=now)
 
 
 def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.ndarray | None = None,
                               stream: str = "partner", lam: np.ndarray | None = None,
-                              value_scale: float = 1.0) -> None:
+                              value_scale: float = 1.0, now: Conditions | None = None) -> None:
     """Partner firms open opportunities; those on direct territory may meet a rep (C2).
 
     Args:
@@ -230,10 +285,11 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.
         lam: Expected opportunities per partner, if `counts` is None (default
             `partner_opportunity_rate`).
         value_scale: Multiplier on the deals' value (a first deal is a small one).
+        now: This week's conditions, if already worked out.
     """
     p = model.partners
     if counts is None:
-        rate = partner_opportunity_rate(model, week) if lam is None else lam
+        rate = partner_opportunity_rate(model, week, now) if lam is None else lam
         opened = open_opportunities(model, stream, week, lam=rate)
     else:
         opened = open_opportunities(model, stream, week, counts=counts)
@@ -242,7 +298,8 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.
     who, keys, u = opened
     n = len(who)
     # region: among the partner's allowed regions, weighted by demand
-    weights = (p.regions[who] & model.allowed_regions[None, :]) * region_demand(model)[None, :]
+    demand = region_demand(model) if now is None else now.demand
+    weights = (p.regions[who] & model.allowed_regions[None, :]) * demand[None, :]
     region = rnd.categorical(np.cumsum(weights, axis=1), u[:, U_REGION])
     segment = _draw_segments(P.TYPE_SEGMENT_MIX[p.ptype[who]], u[:, U_SEGMENT])
     account = model.market.draw_accounts(u[:, U_ACCOUNT], region, segment)
@@ -264,8 +321,7 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.
         segment=segment, value=value, p_win=p_win, won=u[:, U_WIN] < p_win,
         created=week, cosell=-1, kind=0, bounty=bounty, slipped=False, conflict=False, key=keys,
     )
-    for row in rows[home].tolist():
-        resolve_channel_conflict(model, row, week)
+    resolve_channel_conflicts(model, rows[home], week)
 
 
 def partner_win_probability(model: PartnerProgramModel, i: np.ndarray, segment: np.ndarray,
@@ -289,7 +345,7 @@ def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
     owner = m.owner[cust]
     rate = P.EXPANSION_RATE * m.expansion_mult[cust] * model.world.demand * model.demand_shock
     partner_owned = owner >= 0
-    if partner_owned.any():
+    if np.count_nonzero(partner_owned):
         ms = model.partners.mindshare[np.where(partner_owned, owner, 0)]
         cares = P.EXPANSION_MINDSHARE_BASE + P.EXPANSION_MINDSHARE_WEIGHT * ms
         rate = np.where(partner_owned, rate * cares, rate)
@@ -307,10 +363,9 @@ def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
     p = model.partners
     gsi = (own >= 0) & (p.ptype[np.maximum(own, 0)] == P.GSI)
     value = np.where(gsi, value * P.GSI_DEAL_MULT, value)
-    rep = np.array([model.rep_for_region(int(r), float(v)) if o < 0 else -1
-                    for o, r, v in zip(own, region, u[:, U_PICK], strict=True)], dtype=np.int64)
+    rep = np.where(own < 0, model.reps_for_regions(region, u[:, U_PICK]), -1)
     keep = (own >= 0) | (rep >= 0)
-    if not keep.all():
+    if np.count_nonzero(keep) < len(keep):
         hits, own, seg, region, value, rep, keys, u = (
             a[keep] for a in (hits, own, seg, region, value, rep, keys, u))
     k = len(hits)
@@ -325,33 +380,64 @@ def generate_expansion_pipeline(model: PartnerProgramModel, week: int) -> None:
     )
 
 
-def close_deals(model: PartnerProgramModel, week: int) -> None:
-    """Deals due this week close, or slip when the partner's own business is busy (C18)."""
-    rows = model.pipeline.due.pop(week, [])
-    if not rows:
+def close_deals(model: PartnerProgramModel, week: int, rhythm: np.ndarray | None = None) -> None:
+    """Deals due this week close, or slip when the partner's own business is busy (C18).
+
+    They close in the order they fell due and are booked together (`book_deal`). `rhythm`:
+    this week's `partner_rhythm`, if already worked out.
+    """
+    due = model.pipeline.due.pop(week, [])
+    if not due:
         return
     c = model.pipeline.cols
+    rows = np.array(due, dtype=np.int64)
+    rows = rows[c["close"][rows] == week]          # a rescheduled deal closes later
+    ch = c["channel"][rows]
+    mine = np.nonzero(ch >= 0)[0]
+    if len(mine):
+        rows = rows[_partner_deals_closing(model, rows, ch, mine, week, rhythm)]
+    book_deal(model, rows, week)
+
+
+def _partner_deals_closing(model: PartnerProgramModel, rows: np.ndarray, ch: np.ndarray, mine: np.ndarray,
+                           week: int, rhythm: np.ndarray | None) -> np.ndarray:
+    """Which of the due `rows` close (a mask): the partner deals at positions `mine` die with
+    a partner that left, and slip when its business is busy (C18).
+
+    Whether a deal slips depends on the partner's capability, which each deal it wins raises
+    at once (`learn_by_doing`), so its next deal due this week meets what it learned.
+    """
+    c = model.pipeline.cols
     p = model.partners
-    rhythm = None
+    closing = np.ones(len(rows), dtype=bool)
+    who = ch[mine]
+    alive = enrolled_mask(p.stage[who])    # the partner left: the opportunity dies with the relationship
+    closing[mine[~alive]] = False
+    mine, who = mine[alive], who[alive]
+    if len(mine) == 0:
+        return closing
+    due = rows[mine]
+    rhythm = partner_rhythm(model, week) if rhythm is None else rhythm
     # whether a partner deal slips, and by how long, is keyed by the deal (the "deals" stream)
-    salt = model.randomness.salt("deals")
+    u = rnd.uniforms(c["key"][due] ^ np.uint64(model.randomness.salt("deals")), 2)
+    odds = slip_probability(rhythm[who], p.capability[who])
     lo, hi = P.SLIP_WEEKS
-    for row in rows:
-        if c["close"][row] != week:
-            continue  # rescheduled
-        ch = int(c["channel"][row])
-        if ch >= 0:
-            if p.stage[ch] not in ENROLLED:
-                continue  # the partner left; the opportunity dies with the relationship
-            if not c["slipped"][row]:
-                if rhythm is None:
-                    rhythm = partner_rhythm(model, week)
-                key = int(c["key"][row]) ^ salt
-                if rnd.draw(key, 1) < slip_probability(rhythm[ch], p.capability[ch]):
-                    c["slipped"][row] = True
-                    model.pipeline.reschedule(row, week + lo + int(rnd.draw(key, 2) * (hi - lo)))
-                    continue
-        book_deal(model, row, week, bool(c["won"][row]))
+    learned: set[int] = set()      # partners a win this week has taught already
+    for j, i, row, slipped, won, u_slip, u_when, chance in zip(
+            mine.tolist(), who.tolist(), due.tolist(), c["slipped"][due].tolist(), c["won"][due].tolist(),
+            u[:, 0].tolist(), u[:, 1].tolist(), odds.tolist(), strict=True):
+        if not slipped:
+            if i in learned:
+                chance = slip_probability(rhythm[i], p.capability[i])
+            if u_slip < chance:
+                c["slipped"][row] = True
+                model.pipeline.reschedule(row, week + lo + int(u_when * (hi - lo)))
+                closing[j] = False
+                continue
+        if won:
+            enablement.learn_by_doing(model, i)
+            learned.add(i)
+    return closing
 
 
 def slip_probability(rhythm: np.ndarray | float, capability: np.ndarray | float) -> np.ndarray | float:
@@ -391,114 +477,195 @@ def build_awareness(model: PartnerProgramModel) -> None:
 
 
 # ------------------------------------------------------------------------------ bookings
-def book_deal(model: PartnerProgramModel, row: int, week: int, won: bool) -> None:
-    """Book closed opportunity `row` through the channel that sold it."""
-    if int(model.pipeline.cols["channel"][row]) < 0:
-        book_direct_deal(model, row, week, won)
-    else:
-        book_partner_deal(model, row, week, won)
+def book_deal(model: PartnerProgramModel, rows: np.ndarray, week: int) -> None:
+    """Book the closed opportunities `rows`, in the order they closed, each through the
+    channel that sold it (`book_direct_deal`, `book_partner_deal`).
+
+    One batch of array operations for the week, with the same result as booking the deals
+    one by one: money adds up deal by deal in that order, the first deal to win an account
+    makes it a customer and gives the relationship to its owner, and the event log lists the
+    deals in that order.
+    """
+    if len(rows) == 0:
+        return
+    c = model.pipeline.cols
+    deal = {name: c[name][rows] for name in ("channel", "won", "value", "kind", "cosell")}
+    ch, won, value = deal["channel"], deal["won"], deal["value"]
+    direct = ch < 0
+    deal["new"] = deal["kind"] == 0
+    deal["in_quarter"] = c["created"][rows] >= week - (week % P.WEEKS_PER_QUARTER)   # counts in the run rate
+    deal["rep"] = c["rep"][rows]
+    deal["region"] = c["region"][rows]
+    # by channel, new business and outcome: code 1 + 2 won + 4 partner (0: not new business)
+    n = np.bincount(deal["new"] * (1 + 2 * won + 4 * ~direct), minlength=8).tolist()
+    book_direct_deal(model, deal, direct, n[1] + n[3], n[3])
+    by_partners = np.count_nonzero(direct) < len(rows)
+    firsts = book_partner_deal(model, deal, ~direct, week, n[5] + n[7], n[7]) if by_partners else []
+    # the partner on each deal: the one that sold it, or a direct deal's co-seller (-1: none)
+    partner = np.where(direct, deal["cosell"], ch)
+    paid = won & (partner >= 0)
+    if np.count_nonzero(paid):
+        # services income, in closing order: partners' own wins and direct wins they co-sold
+        to, v, d = partner[paid], value[paid], direct[paid]
+        margin = model.effective.partner_margin
+        income = np.where(d, coselling.pay_cosell_partner(model, to, v),
+                          v * (margin + P.TYPE_SERVICES_ATTACH[model.partners.ptype[to]]))
+        np.add.at(model.partners.income_q, to, income)
+    rows_won = rows[won]
+    region_won = deal["region"][won]
+    owner = np.where(direct[won], DIRECT, relationship_owner(model, np.maximum(ch[won], 0), region_won))
+    # an enterprise customer won with a partner (selling or co-selling) is a partner reference
+    reference = paid[won] & (c["segment"][rows_won] == 0)
+    record_customer(model, c["account"][rows_won], region_won, owner, reference)
+    model.log_batch(DealBatch(model, deal, direct, week, firsts))
 
 
-def record_customer(model: PartnerProgramModel, account: int, region: int, owner: int,
-                    partner_reference: bool) -> None:
-    """A won deal makes `account` a customer; the customer relationship goes to `owner`
-    unless someone already holds it.
+def book_direct_deal(model: PartnerProgramModel, deal: dict[str, np.ndarray], mine: np.ndarray,
+                     closed: int, won: int) -> None:
+    """Direct deals closed (the `mine` ones of a week's `deal` columns; `closed` and `won`
+    new-business deals among them): the reps' bookings, and win rates with and without a
+    co-selling partner (CT6). `book_deal` pays the co-sellers their services income (C2)."""
+    acc = model.acc
+    acc["direct_closed"] += closed
+    acc["direct_won"] += won
+    cosold = (deal["cosell"] >= 0) & mine
+    if np.count_nonzero(cosold):
+        new_cosold = deal["new"] & cosold
+        acc["cosell_closed"] += int(np.count_nonzero(new_cosold))
+        acc["cosell_won"] += int(np.count_nonzero(new_cosold & deal["won"]))
+    booked = deal["won"] & mine
+    value = deal["value"][booked]
+    acc["revenue_direct"] = _add_in_order(acc["revenue_direct"], value)
+    rep = deal["rep"][booked]
+    if np.count_nonzero(rep < 0):
+        value, rep = value[rep >= 0], rep[rep >= 0]
+    np.add.at(model.reps.bookings_q, rep, value)
+    acc["inquarter"][0] = _add_in_order(acc["inquarter"][0], deal["value"][booked & deal["in_quarter"]])
+
+
+def book_partner_deal(model: PartnerProgramModel, deal: dict[str, np.ndarray], mine: np.ndarray, week: int,
+                      closed: int, won: int) -> list[int]:
+    """Partner deals closed (the `mine` ones of a week's `deal` columns; `closed` and `won`
+    new-business deals among them): the vendor books the price net of the partner's margin,
+    the partner earns margin and services (calibration row E5; `book_deal` pays them) and
+    has learned from each win (`close_deals`); a bounty or a neutral rep commission may be
+    owed (C17, C2); who keeps the customer depends on the partner (C19, `book_deal`).
+
+    Returns the positions of the deals that were their partner's first win.
+    """
+    p = model.partners
+    acc = model.acc
+    acc["partner_closed"] += closed
+    acc["partner_won"] += won
+    booked = deal["won"] & mine
+    who = deal["channel"][booked]
+    value = deal["value"][booked]
+    net = value * (1.0 - model.effective.partner_margin)
+    acc["revenue_partner"] = _add_in_order(acc["revenue_partner"], net)
+    acc["inquarter"][1] = _add_in_order(acc["inquarter"][1], net[deal["in_quarter"][booked]])
+    for arr, amount in ((p.revenue_q, net), (p.revenue_total, net), (p.wins_q, 1), (p.wins_total, 1)):
+        np.add.at(arr, who, amount)
+    acc["bounty_owed"] = _add_in_order(acc["bounty_owed"], incentives.bounty_owed(model, value[deal["new"][booked]]))
+    acc["neutral_comp"] = _add_in_order(acc["neutral_comp"],
+                                        coselling.neutral_comp_commission(model, value, deal["region"][booked]))
+    # a win by a partner without one yet is its first (a second win that week is not)
+    new_winner = p.first_deal_week[who] < 0
+    firsts = []
+    if np.count_nonzero(new_winner):
+        at = np.nonzero(booked)[0][new_winner]
+        firsts = [k for k, i in zip(at.tolist(), who[new_winner].tolist(), strict=True) if first_deal(model, i, week)]
+    if firsts and model.first_partner_deal_week < 0:
+        model.first_partner_deal_week = week
+    return firsts
+
+
+class DealBatch:
+    """A week's closed deals as the event log keeps them until it is read (`EventBatch`):
+    the deals' columns, turned into `deal_won` / `deal_lost` events in closing order, each
+    partner's first win (`first_partner_deal`) just before its deal. Sentences are written
+    when read (`deal_sentence`)."""
+
+    def __init__(self, model: PartnerProgramModel, deal: dict[str, np.ndarray], direct: np.ndarray, week: int,
+                 firsts: list[int]) -> None:
+        self._deal, self._direct, self._week, self._firsts = deal, direct, week, firsts
+        self._keep = 1 - model.effective.partner_margin
+        self._reps, self._partners, self._labels = model.rep_agents, model.partner_agents, model.region_labels
+        self._signed = [int(model.partners.signed_week[int(deal["channel"][k])]) for k in firsts]
+
+    def __len__(self) -> int:
+        return len(self._direct) + len(self._firsts)
+
+    def events(self) -> list[Event]:
+        """The deals as events, in order."""
+        deal, week, keep, labels, agents = self._deal, self._week, self._keep, self._labels, self._partners
+        rep_ids = [a.unique_id for a in self._reps]
+        quarter = week // P.WEEKS_PER_QUARTER + 1
+        out = [
+            Event(quarter, week, "deal_won" if w else "deal_lost", (rep_ids[r],) if r >= 0 else (),
+                  (deal_sentence, "Direct", w, v, labels[g]), v,
+                  {"channel": "direct", "region": g, "kind": k, "cosell": s})
+            if d else
+            Event(quarter, week, "deal_won" if w else "deal_lost", (agents[i].unique_id,),
+                  (deal_sentence, agents[i].name, w, v, labels[g]), v * keep if w else v,
+                  {"channel": "partner", "partner": i, "region": g, "kind": k})
+            for d, w, v, g, k, r, s, i in zip(
+                self._direct.tolist(), deal["won"].tolist(), deal["value"].tolist(), deal["region"].tolist(),
+                deal["kind"].tolist(), deal["rep"].tolist(), deal["cosell"].tolist(), deal["channel"].tolist(),
+                strict=True)
+        ]
+        for k, signed in reversed(list(zip(self._firsts, self._signed, strict=True))):
+            i = int(deal["channel"][k])
+            agent = agents[i]
+            out.insert(k, Event(quarter, week, "first_partner_deal", (agent.unique_id,),
+                                f"{agent.name} closed its first deal, {week - signed} weeks after signing",
+                                out[k].amount, {"partner": i, "weeks_since_signing": week - signed}))
+        return out
+
+
+def record_customer(model: PartnerProgramModel, account: np.ndarray, region: np.ndarray, owner: np.ndarray,
+                    partner_reference: np.ndarray) -> None:
+    """Won deals (in the order they closed) make their accounts customers; a customer
+    relationship goes to the first of them with an `owner` unless someone already holds it.
 
     A first purchase adds a reference in its region (awareness in new markets, C4); an
     enterprise customer won with a partner is a reference global SIs wait for (C10;
     calibration row L1).
     """
     m = model.market
-    if partner_reference:
-        model.partner_references += 1
-    if not m.customer[account]:
-        m.customer[account] = True
-        m.references[region] += 1
-    if m.owner[account] == NO_OWNER:
-        m.owner[account] = owner
+    refs = np.count_nonzero(partner_reference)
+    if refs:
+        model.partner_references += int(refs)
+    new = ~m.customer[account]
+    if np.count_nonzero(new):
+        first = _first_of_each(account[new])
+        m.customer[account[new][first]] = True
+        np.add.at(m.references, region[new][first], 1)
+    claims = (owner != NO_OWNER) & (m.owner[account] == NO_OWNER)
+    if np.count_nonzero(claims):
+        first = _first_of_each(account[claims])
+        m.owner[account[claims][first]] = owner[claims][first]
 
 
-def book_direct_deal(model: PartnerProgramModel, row: int, week: int, won: bool) -> None:
-    """A direct deal closed: the rep's bookings, win rates with and without a co-selling
-    partner (CT6), and the co-seller's services income (C2)."""
-    c = model.pipeline.cols
-    acc = model.acc
-    value = float(c["value"][row])
-    region = int(c["region"][row])
-    kind = int(c["kind"][row])
-    cos = int(c["cosell"][row])
-    if kind == 0:
-        acc["direct_closed"] += 1
-        acc["direct_won"] += won
-        if cos >= 0:
-            acc["cosell_closed"] += 1
-            acc["cosell_won"] += won
-    rep = int(c["rep"][row])
-    if won:
-        acc["revenue_direct"] += value
-        if rep >= 0:
-            model.reps.bookings_q[rep] += value
-        if _created_this_quarter(model, row, week):
-            acc["inquarter"][0] += value
-        if cos >= 0:
-            coselling.pay_cosell_partner(model, cos, value)
-        record_customer(model, int(c["account"][row]), region, DIRECT,
-                        partner_reference=cos >= 0 and int(c["segment"][row]) == 0)
-    model.log("deal_won" if won else "deal_lost",
-              (model.rep_agents[rep].unique_id,) if rep >= 0 else (),
-              f"Direct {'won' if won else 'lost'} a {units.money(value)} deal in {model.region_name(region)}",
-              amount=value, week=week,
-              data={"channel": "direct", "region": region, "kind": kind, "cosell": cos})
+def _first_of_each(ids: np.ndarray) -> np.ndarray | list[int]:
+    """Positions of the first occurrence of each distinct id in `ids` (a dict is quicker
+    than sorting for the few a week brings at small scale)."""
+    if len(ids) > 64:
+        return np.unique(ids, return_index=True)[1]
+    first: dict[int, int] = {}
+    for j, a in enumerate(ids.tolist()):
+        first.setdefault(a, j)
+    return list(first.values())
 
 
-def book_partner_deal(model: PartnerProgramModel, row: int, week: int, won: bool) -> None:
-    """A partner deal closed: the vendor books the price net of the partner's margin, the
-    partner earns margin and services (calibration row E5) and learns from the win; a
-    bounty or a neutral rep commission may be owed (C17, C2); who keeps the customer
-    depends on the partner (C19)."""
-    c = model.pipeline.cols
-    p = model.partners
-    acc = model.acc
-    ch = int(c["channel"][row])
-    value = float(c["value"][row])
-    region = int(c["region"][row])
-    kind = int(c["kind"][row])
-    margin = model.effective.partner_margin
-    if kind == 0:
-        acc["partner_closed"] += 1
-        acc["partner_won"] += won
-    agent = model.partner_agents[ch]
-    if won:
-        net = value * (1.0 - margin)
-        acc["revenue_partner"] += net
-        if _created_this_quarter(model, row, week):
-            acc["inquarter"][1] += net
-        p.revenue_q[ch] += net
-        p.revenue_total[ch] += net
-        p.income_q[ch] += value * (margin + P.TYPE_SERVICES_ATTACH[p.ptype[ch]])
-        p.wins_q[ch] += 1
-        p.wins_total[ch] += 1
-        enablement.learn_by_doing(model, ch)
-        if kind == 0:
-            acc["bounty_owed"] += incentives.bounty_owed(model, value)
-        acc["neutral_comp"] += coselling.neutral_comp_commission(model, value, region)
-        record_customer(model, int(c["account"][row]), region, relationship_owner(model, ch, region),
-                        partner_reference=int(c["segment"][row]) == 0)
-        if first_deal(model, ch, week):
-            signed = int(p.signed_week[ch])
-            model.log("first_partner_deal", (agent.unique_id,),
-                      f"{agent.name} closed its first deal, {week - signed} weeks after signing",
-                      amount=net, week=week, data={"partner": ch, "weeks_since_signing": week - signed})
-            if model.first_partner_deal_week < 0:
-                model.first_partner_deal_week = week
-    model.log("deal_won" if won else "deal_lost", (agent.unique_id,),
-              f"{agent.name} {'won' if won else 'lost'} a {units.money(value)} deal "
-              f"in {model.region_name(region)}",
-              amount=value * (1 - margin) if won else value, week=week,
-              data={"channel": "partner", "partner": ch, "region": region, "kind": kind})
+def _add_in_order(total: float, amounts: np.ndarray | float) -> float:
+    """`total` plus `amounts` one at a time, left to right, as `+=` deal by deal adds them
+    (`sum` would add pairwise and round differently)."""
+    for a in np.atleast_1d(amounts).tolist():
+        total += a
+    return total
 
 
-def _created_this_quarter(model: PartnerProgramModel, row: int, week: int) -> bool:
-    """Whether opportunity `row` was opened in the quarter it closes in (the run rate)."""
-    return bool(model.pipeline.cols["created"][row] >= week - (week % P.WEEKS_PER_QUARTER))
-
+def deal_sentence(who: str, won: bool, value: float, where: str) -> str:
+    """A closed deal as the news feed says it ("Direct won a $120K deal in North"); an
+    event's `cause`, written when read."""
+    return f"{who} {'won' if won else 'lost'} a {units.money(value)} deal in {where}"
