@@ -15,7 +15,7 @@ import pytest
 
 from sim.events import ScheduledEvent
 from sim.metrics import METRIC_COLUMNS
-from sim.model import PartnerProgramModel
+from sim.model import WEEKS, PartnerProgramModel
 from sim.policy import LEVERS, Policy, PolicyError
 from sim.world import WorldError
 
@@ -205,6 +205,51 @@ def test_batch_run_unchanged() -> None:
     assert row.revenue_total == m.metrics["revenue_total"]
     for col in METRIC_COLUMNS:
         assert col in df.columns
+
+
+@pytest.mark.parametrize("scenario,scale", [("baseline", 1.0), ("impatient_board", 2.0)])
+def test_quarterly_collector_records_what_mesa_datacollector_would(scenario: str, scale: float) -> None:
+    """The model's collector copies a quarter's metrics once a quarter, yet records, step by
+    step, exactly the table Mesa's own DataCollector with the same reporters records (so
+    `mesa.batch_run` reads the same rows at any step), through a mid-quarter policy change."""
+    from sim.api import build_model
+    from sim.model import _reporters
+
+    m = build_model(scenario, 5, world_scale=scale)
+    plain = mesa.DataCollector(model_reporters=_reporters())
+    plain.collect(m)
+    for week in range(WEEKS * 7):
+        if week == WEEKS * 3 + 5:
+            m.set_policy(direct_comp="competing", enablement=0.1)
+        m.step()
+        plain.collect(m)
+    got = m.datacollector.get_model_vars_dataframe()
+    want = plain.get_model_vars_dataframe()
+    assert len(got) == WEEKS * 7 + 1
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    # a later quarter's metrics never leak into an earlier step's row
+    assert got.revenue_total.iloc[WEEKS] != got.revenue_total.iloc[WEEKS * 2]
+
+
+def test_event_log_reads_the_same_whenever_it_is_read() -> None:
+    """The log writes a week's deals as events only when read: a log read every week (as the
+    game's news feed does) and one read once at the end hold the same events, sentences and
+    order, and its length counts unread deals without building them."""
+    watched, unread = (PartnerProgramModel(seed=8, direct_comp="competing") for _ in range(2))
+    seen = 0
+    for _ in range(WEEKS * 6):
+        watched.step()
+        unread.step()
+        new = watched.event_log[seen:]
+        assert len(new) == len(watched.event_log) - seen
+        seen = len(watched.event_log)
+    assert len(unread.event_log) == len(watched.event_log) > 1000
+    assert [(e.quarter, e.week, e.kind, e.agents, e.cause, e.amount, e.data) for e in unread.event_log] == \
+        [(e.quarter, e.week, e.kind, e.agents, e.cause, e.amount, e.data) for e in watched.event_log]
+    assert list(reversed(unread.event_log))[0] == unread.event_log[-1]
+    kinds = {e.kind for e in unread.event_log}
+    assert {"deal_won", "deal_lost", "first_partner_deal", "conflict"} <= kinds
+    assert any(e.cause.startswith("Direct won a $") for e in unread.event_log)
 
 
 def test_conflicts_lost_by_partners_counted() -> None:

@@ -40,7 +40,7 @@ def test_api_takes_world_settings_beside_levers() -> None:
 
 
 @pytest.mark.parametrize("overrides, words", [
-    ({"wrold_scale": 2}, ["'wrold_scale'", "levers: partner_regions", "world: world_scale"]),
+    ({"wrold_scale": 2}, ["'wrold_scale'", "levers: partner_regions", "world settings: world_scale"]),
     ({"world_scale": 100}, ["'world_scale'", "100", "number from 0.25 to 64"]),
     ({"partner_pool": 3.5}, ["'partner_pool'", "integer from 10 to 2,000"]),
     ({"demand": "high"}, ["'demand'", "number from 0.2 to 3"]),

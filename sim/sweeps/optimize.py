@@ -202,6 +202,10 @@ class Search:
             self.done.update(new["run_id"].unique())
             rows.append(new)
         self.values.update(self._goal_values(pd.concat(rows, ignore_index=True)))
+        if key not in self.values:
+            raise OptimizeError(f"trial {number}: the runs gave no {' or '.join(g[0] for g in self.objective.goals)} "
+                                f"in some of the {len(self.worlds)} worlds (a missing or NaN value), so the policy "
+                                f"cannot be scored; its rows are in the results folder")
         return self.values[key]
 
     def _execute(self, runs: list[Run]) -> pd.DataFrame:
