@@ -49,7 +49,7 @@ from sim.metrics import METRIC_COLUMNS, compute_quarter_metrics, empty_metrics
 from sim.names import partner_names, region_names
 from sim.policy import LEVERS, Policy, PolicyError
 from sim.randomness import Randomness
-from sim.state import Market, PartnerArrays, Pipeline, RepArrays
+from sim.state import Market, PartnerArrays, Pipeline, RepArrays, remembered
 from sim.world import WORLD_KEYS, World, neither_lever_nor_setting, type_shares
 
 WEEKS = P.WEEKS_PER_QUARTER
@@ -192,7 +192,15 @@ class PartnerProgramModel(mesa.Model):
         return np.ones(self.market.n_regions, dtype=bool)
 
     def effective_fit(self) -> np.ndarray:
-        """Each partner's fit, raised by channel insight fed back into the product (C19)."""
+        """Each partner's fit, raised by channel insight fed back into the product (C19).
+
+        Read-only: it changes once a quarter at most, so it is worked out again only when
+        the gain, the fit or the partners' types (`integration_weight`) change."""
+        p = self.partners
+        return remembered(self, "effective_fit", (self.offer_fit_gain, p.fit.tobytes(), p.ptype.tobytes()),
+                          self._effective_fit)
+
+    def _effective_fit(self) -> np.ndarray:
         gain = self.offer_fit_gain * collaboration.integration_weight(self)
         return np.minimum(np.maximum(self.partners.fit + gain, 0.0), 1.0)   # clipped to 0-1
 
@@ -214,7 +222,12 @@ class PartnerProgramModel(mesa.Model):
 
     def manager_effectiveness(self) -> np.ndarray:
         """The effectiveness of each partner's manager (`PartnerManager.effectiveness`; 0 for
-        a partner without one)."""
+        a partner without one). Read-only, worked out again when a portfolio or an
+        effectiveness changes."""
+        key = (self.partners.n, *((tuple(m.portfolio), m.effectiveness) for m in self.managers))
+        return remembered(self, "manager_effectiveness", key, self._manager_effectiveness)
+
+    def _manager_effectiveness(self) -> np.ndarray:
         out = np.zeros(self.partners.n)
         for m in self.managers:
             if m.portfolio:

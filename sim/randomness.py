@@ -65,6 +65,7 @@ _GOLDEN = 0x9E3779B97F4A7C15                       # SplitMix64's increment
 _STEPS = np.arange(1, 65, dtype=np.uint64) * np.uint64(_GOLDEN)
 _K_TABLE = 8                                        # Poisson counts 0..7 inverted in one pass ...
 _VECTOR_FROM = 24                                   # ... when more items than this need them
+_PYTHON_UPTO = 64                                   # up to this many items, `poisson_positive` loops
 _INV_K = np.concatenate([[0.0], 1.0 / np.arange(1, _K_TABLE)])
 _FIRST = np.eye(1, _K_TABLE).ravel()
 _MEMO_WEEKS = 13                                    # `keys_by_id` works a quarter at a time
@@ -104,7 +105,10 @@ def extend(keys: np.ndarray, ids: np.ndarray | int) -> np.ndarray:
 
 def unit(keys: np.ndarray) -> np.ndarray:
     """The uniform in (0, 1) a key stands for: the middle of one of 2**53 equal cells."""
-    return (keys >> _S11) * _TO_UNIT + _HALF_CELL
+    u = (keys >> _S11).astype(np.float64)    # below 2**53: exact
+    u *= _TO_UNIT
+    u += _HALF_CELL
+    return u
 
 
 def sequence(keys: np.ndarray, n: int, start: np.ndarray | int = 0) -> np.ndarray:
@@ -141,19 +145,30 @@ class Randomness:
         children = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self._philox = {s: c.generate_state(2, np.uint64) for s, c in zip(STREAMS, children, strict=True)}
         self._key = {s: int(c.generate_state(1, np.uint64)[0]) for s, c in zip(STREAMS, children, strict=True)}
-        self._memo: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
+        self._memo: dict[tuple[str, int], tuple[int, np.ndarray, np.ndarray | None]] = {}
 
     def keys_by_id(self, stream: str, week: int, n: int) -> np.ndarray:
         """`key(stream, week, arange(n))`: the week's key for every rep, partner or account,
         computed a quarter of weeks at a time (a memo: the values are those of `key`)."""
+        return self._block(stream, week, n)[1][week % _MEMO_WEEKS]
+
+    def units_by_id(self, stream: str, week: int, n: int) -> np.ndarray:
+        """`unit(keys_by_id(stream, week, n))`, also worked out a quarter of weeks at a time."""
+        memo = self._block(stream, week, n)
+        if memo[2] is None:
+            memo = self._memo[(stream, n)] = (memo[0], memo[1], unit(memo[1]))
+        return memo[2][week % _MEMO_WEEKS]
+
+    def _block(self, stream: str, week: int, n: int) -> tuple[int, np.ndarray, np.ndarray | None]:
+        """The memo of `keys_by_id` (and `units_by_id`, once asked for) for `week`'s block."""
         block = week // _MEMO_WEEKS
         memo = self._memo.get((stream, n))
         if memo is None or memo[0] != block:
             first = block * _MEMO_WEEKS
             salts = np.array([self.salt(stream, w) for w in range(first, first + _MEMO_WEEKS)], dtype=np.uint64)
-            memo = (block, _mix(np.arange(n, dtype=np.uint64)[None, :] ^ salts[:, None]))
+            memo = (block, _mix(np.arange(n, dtype=np.uint64)[None, :] ^ salts[:, None]), None)
             self._memo[(stream, n)] = memo
-        return memo[1][week - block * _MEMO_WEEKS]
+        return memo
 
     def draws(self, stream: str, *ids: int) -> np.random.Generator:
         """A Generator for `stream` and up to three integer `ids` (e.g. a part of the world).
@@ -204,20 +219,37 @@ def poisson(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Poisson counts with means `lam`, by inversion of `u`: a larger mean never gives a
     smaller count for the same uniform."""
     lam = np.asarray(lam, dtype=float)
-    e = np.exp(-lam)                       # P(0): most items of a week stop here
     counts = np.zeros(lam.shape, dtype=np.int64)
-    more = np.nonzero(u >= e)[0]
-    if len(more) > _VECTOR_FROM:
-        # the CDF at 0..7 for many items at once, by the same arithmetic as `_poisson_walk`
-        lm, em = lam[more], e[more]
-        cdf = np.add.accumulate(np.multiply.accumulate(lm[:, None] * _INV_K + _FIRST, axis=1) * em[:, None],
-                                axis=1)
-        found = (u[more][:, None] >= cdf).sum(axis=1)
-        counts[more] = found
-        more = more[found == _K_TABLE]
-    for i in more.tolist():
-        counts[i] = _poisson_walk(float(lam[i]), float(u[i]), float(e[i]))
+    more, n = poisson_positive(lam, u)
+    counts[more] = n
     return counts
+
+
+def poisson_positive(lam: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`poisson(lam, u)` as the positions of its nonzero counts and those counts: most items
+    of a week open nothing, and a caller need not look at them."""
+    lam = np.asarray(lam, dtype=float)
+    e = np.exp(-lam)                       # P(0): most items of a week stop here
+    if lam.ndim == 1 and len(lam) <= _PYTHON_UPTO:
+        # a small scale's few reps or partners: scanned in Python (no numpy call per step)
+        which: list[int] = []
+        counts: list[int] = []
+        for j, (a, b, c) in enumerate(zip(lam.tolist(), np.asarray(u).tolist(), e.tolist(), strict=True)):
+            if b >= c:
+                which.append(j)
+                counts.append(_poisson_walk(a, b, c))
+        return np.array(which, dtype=np.int64), np.array(counts, dtype=np.int64)
+    more = np.nonzero(u >= e)[0]
+    if len(more) <= _VECTOR_FROM:
+        return more, np.array([_poisson_walk(a, b, c) for a, b, c in zip(
+            lam[more].tolist(), u[more].tolist(), e[more].tolist(), strict=True)], dtype=np.int64)
+    # the CDF at 0..7 for many items at once, by the same arithmetic as `_poisson_walk`
+    lm, um, em = lam[more], u[more], e[more]
+    cdf = np.add.accumulate(np.multiply.accumulate(lm[:, None] * _INV_K + _FIRST, axis=1) * em[:, None], axis=1)
+    counts = (um[:, None] >= cdf).sum(axis=1)
+    for j in np.nonzero(counts == _K_TABLE)[0].tolist():
+        counts[j] = _poisson_walk(float(lm[j]), float(um[j]), float(em[j]))
+    return more, counts
 
 
 def _poisson_walk(lam: float, u: float, e: float) -> int:
@@ -251,7 +283,7 @@ def gamma(shape: float, scale: np.ndarray | float, u: np.ndarray) -> np.ndarray:
     """
     k = int(shape)
     if k == shape and 1 <= k <= u.shape[1]:
-        return -np.log(np.prod(u[:, :k], axis=1)) * scale
+        return -np.log(np.multiply.reduce(u[:, :k], axis=1)) * scale     # `np.prod`, without its wrapper
     return gammaincinv(shape, u[:, 0]) * scale
 
 

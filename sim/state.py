@@ -6,6 +6,7 @@ motion run vectorised, so a 40-quarter run stays well under a second.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,24 @@ SEGMENTS: tuple[str, ...] = ("enterprise", "mid_market", "smb")
 ENTERPRISE, MID, SMB = 0, 1, 2
 DIRECT = -2   # account owner code: the direct team
 NO_OWNER = -1
+
+
+def remembered(owner: object, name: str, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+    """`make()`, kept on `owner` under `name` and handed out again while `key` is unchanged.
+
+    For arrays a week needs whose inputs change only now and then (at a quarter's end, when
+    a partner signs): `key` holds those inputs themselves, as bytes and numbers, so a change
+    to any of them, however it was made, brings a fresh value. The array is shared, so it
+    is read-only.
+    """
+    memos = owner.__dict__.setdefault("_remembered", {})
+    hit = memos.get(name)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    value = make()
+    value.flags.writeable = False
+    memos[name] = (key, value)
+    return value
 
 
 class Market:
@@ -206,14 +225,21 @@ class Pipeline:
         while self.n + k > len(self.cols["value"]):
             for name, arr in self.cols.items():
                 self.cols[name] = np.concatenate([arr, np.zeros_like(arr)])
-        rows = np.arange(self.n, self.n + k)
+        first = self.n
         self.n += k
+        rows = slice(first, self.n)     # the new rows are consecutive: a slice writes them cheapest
+        cols = self.cols
         for name, v in values.items():
-            self.cols[name][rows] = v
-        self.cols["close"][rows] = close_weeks
-        for row, w in zip(rows.tolist(), close_weeks.tolist(), strict=False):
-            self.due.setdefault(w, []).append(row)
-        return rows
+            cols[name][rows] = v
+        cols["close"][rows] = close_weeks
+        due = self.due
+        for row, w in enumerate(close_weeks.tolist(), first):
+            bucket = due.get(w)
+            if bucket is None:
+                due[w] = [row]
+            else:
+                bucket.append(row)
+        return np.arange(first, self.n)
 
     def reschedule(self, row: int, close_week: int) -> None:
         self.cols["close"][row] = close_week

@@ -55,6 +55,7 @@ def deal_registration_protection(model: PartnerProgramModel, i: np.ndarray | int
 
 # which draw of an opportunity's "conflict" sequence decides what
 INCIDENT, CONTEST, REP, REWIN = 1, 2, 3, 4
+_FEW = 8      # batches up to this size are resolved one by one in Python (cheaper than numpy calls)
 
 
 def resolve_channel_conflict(model: PartnerProgramModel, row: int, week: int) -> None:
@@ -80,8 +81,19 @@ def resolve_channel_conflicts(model: PartnerProgramModel, rows: np.ndarray, week
     if len(rows) == 0:
         return
     c = model.pipeline.cols
+    salt = model.randomness.salt("conflict")
+    if len(rows) <= _FEW:
+        # a week's few: one at a time in Python (`rnd.draw` gives `uniforms`' numbers); a
+        # partner's chance depends only on its own trust, so working it out when its turn
+        # comes is what the batch below does
+        for row, i, seg, key in zip(rows.tolist(), c["channel"][rows].tolist(), c["segment"][rows].tolist(),
+                                    c["key"][rows].tolist(), strict=True):
+            key ^= salt
+            if rnd.draw(key, INCIDENT) < conflict_probability(model, i, seg):
+                _incident(model, row, week, i, [rnd.draw(key, j) for j in (INCIDENT, CONTEST, REP, REWIN)])
+        return
     who, segment = c["channel"][rows], c["segment"][rows]
-    draws = rnd.uniforms(c["key"][rows] ^ np.uint64(model.randomness.salt("conflict")), REWIN)
+    draws = rnd.uniforms(c["key"][rows] ^ np.uint64(salt), REWIN)
     chances = np.broadcast_to(conflict_probability(model, who, segment), (len(rows),))
     met: set[int] = set()      # partners that had an incident in this batch
     for row, i, seg, u, chance in zip(rows.tolist(), who.tolist(), segment.tolist(), draws.tolist(),

@@ -113,6 +113,7 @@ def allocate_partner_attention(model: PartnerProgramModel) -> None:
         model.managers[k].portfolio.append(i)
         loads[k] += need
         p.manager[i] = k
+    fit = model.effective_fit() if pol.partner_team_comp == "individual_high_leverage" else None
     for m in model.managers:
         idx = np.array(m.portfolio, dtype=np.int64)
         if len(idx) == 0:
@@ -122,7 +123,7 @@ def allocate_partner_attention(model: PartnerProgramModel) -> None:
         share = rev / rev.sum() if rev.sum() > 0 else np.zeros(len(idx))
         if pol.partner_team_comp == "individual_high_leverage":
             weight = need * (P.REVENUE_FOCUS_BASE + P.REVENUE_FOCUS_SHARE * share
-                             + P.REVENUE_FOCUS_FIT * model.effective_fit()[idx])
+                             + P.REVENUE_FOCUS_FIT * fit[idx])
         else:
             weight = need * 1.0
         if pol.partner_plan == "joint_activity":

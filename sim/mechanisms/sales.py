@@ -17,14 +17,21 @@ from sim.mechanisms import coselling, enablement, incentives
 from sim.mechanisms.collaboration import joint_solution_lift, relationship_owner, technology_partner_reach
 from sim.mechanisms.conflict import resolve_channel_conflicts
 from sim.mechanisms.management import partner_effort_multiplier
-from sim.state import DIRECT, NO_OWNER
+from sim.state import DIRECT, NO_OWNER, remembered
 
 if TYPE_CHECKING:
     from sim.model import PartnerProgramModel
 
 
 def region_demand(model: PartnerProgramModel) -> np.ndarray:
-    """Buying demand per region: thinner in new markets until references build (C4)."""
+    """Buying demand per region: thinner in new markets until references build (C4).
+    Read-only, worked out again when awareness, the world's demand or a shock changes it."""
+    m = model.market
+    key = (m.awareness.tobytes(), m.is_home.tobytes(), model.world.demand, model.demand_shock)
+    return remembered(model, "region_demand", key, lambda: _region_demand(model))
+
+
+def _region_demand(model: PartnerProgramModel) -> np.ndarray:
     m = model.market
     known = P.AWARENESS_DEMAND_BASE + P.AWARENESS_DEMAND_WEIGHT * m.awareness
     base = np.where(m.is_home, 1.0, P.NEW_MARKET_DEMAND * known)
@@ -44,10 +51,18 @@ U_CYCLE = slice(8, 12)     # a gamma cycle length takes up to four exponentials
 U_COLUMNS = 12
 
 
-def _cycle_weeks(segment: np.ndarray, region_home: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Sales-cycle length in weeks: by segment, longer in new markets (C4)."""
-    mean = P.SEGMENT_CYCLE[segment] * np.where(region_home, 1.0, P.NEW_MARKET_CYCLE)
-    return np.maximum(1, np.rint(rnd.gamma(P.CYCLE_SHAPE, mean / P.CYCLE_SHAPE, u[:, U_CYCLE]))).astype(np.int64)
+# the gamma scale of a cycle by segment in a new market (row 0) or at home (row 1), flattened:
+# the mean cycle over the shape, one table lookup per opportunity
+_CYCLE_SCALE = (np.stack([P.SEGMENT_CYCLE * P.NEW_MARKET_CYCLE, P.SEGMENT_CYCLE * 1.0]) / P.CYCLE_SHAPE).ravel()
+_N_SEGMENTS = len(P.SEGMENT_CYCLE)
+_DIRECT_SEGMENT_CUM = np.cumsum(P.DIRECT_SEGMENT_MIX)
+
+
+def _cycle_weeks(segment: np.ndarray, region_home: np.ndarray | None, u: np.ndarray) -> np.ndarray:
+    """Sales-cycle length in weeks: by segment, longer in new markets (C4). `region_home`
+    None: every opportunity is at home (a direct rep's)."""
+    scale = _CYCLE_SCALE[segment + _N_SEGMENTS if region_home is None else segment + _N_SEGMENTS * region_home]
+    return np.maximum(1, np.rint(rnd.gamma(P.CYCLE_SHAPE, scale, u[:, U_CYCLE]))).astype(np.int64)
 
 
 def _deal_value(segment: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -58,7 +73,8 @@ def _deal_value(segment: np.ndarray, u: np.ndarray) -> np.ndarray:
 def _draw_segments(mix: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A segment per uniform in `u`, from one probability vector `mix` or one per row."""
     if mix.ndim == 1:
-        return np.minimum(np.searchsorted(np.cumsum(mix), u, side="right"), len(mix) - 1)
+        cum = _DIRECT_SEGMENT_CUM if mix is P.DIRECT_SEGMENT_MIX else np.cumsum(mix)
+        return np.minimum(np.searchsorted(cum, u, side="right"), len(mix) - 1)
     return rnd.categorical(np.cumsum(mix, axis=-1), u)
 
 
@@ -84,20 +100,34 @@ def open_opportunities(model: PartnerProgramModel, stream: str, week: int, lam: 
     r = model.randomness
     if counts is None:
         owners = np.nonzero(lam > 0)[0]
+        if len(owners) == 0:
+            return None
+        opening, n_each = rnd.poisson_positive(lam[owners], r.units_by_id(stream, week, len(lam))[owners])
+        if len(opening) == 0:
+            return None
+        owners = owners[opening]
         keys = r.keys_by_id(stream, week, len(lam))[owners]
-        n_each = rnd.poisson(lam[owners], rnd.unit(keys))
     else:
         owners = np.nonzero(counts)[0]
+        if len(owners) == 0:
+            return None
         keys = r.key(stream, week, owners)
         n_each = counts[owners]
     n = int(n_each.sum())
-    if n == 0:
-        return None
-    pos = np.repeat(np.arange(len(owners)), n_each)
-    k = np.arange(n) - (np.cumsum(n_each) - n_each)[pos]
+    if n == len(owners):    # one each (the usual week): block 0 of each owner's draws
+        raw = rnd.sequence(keys, U_COLUMNS + 1)
+    else:
+        if len(owners) <= 64:     # a small scale's few owners: the same positions, in Python
+            each = n_each.tolist()
+            pos = np.array([j for j, c in enumerate(each) for _ in range(c)], dtype=np.int64)
+            k = np.array([b for c in each for b in range(c)], dtype=np.int64)
+        else:
+            pos = np.repeat(np.arange(len(owners)), n_each)
+            k = np.arange(n) - (np.cumsum(n_each) - n_each)[pos]
+        owners, keys = owners[pos], keys[pos]
+        raw = rnd.sequence(keys, U_COLUMNS + 1, start=k * (U_COLUMNS + 1))
     # U_COLUMNS uniforms and the opportunity's own key (for later draws about it)
-    raw = rnd.sequence(keys[pos], U_COLUMNS + 1, start=k * (U_COLUMNS + 1))
-    return owners[pos], raw[:, U_COLUMNS], rnd.unit(raw[:, :U_COLUMNS])
+    return owners, raw[:, U_COLUMNS], rnd.unit(raw)[:, :U_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -114,6 +144,8 @@ class Conditions:
         managers: `model.manager_effectiveness()`.
         capacity: `partner_reach` of each partner's size.
         rhythm: `partner_rhythm` this week.
+        enrolled: Which partners are enrolled (`enrolled_mask`; a stage changes only as deals
+            close and at a quarter's turn).
     """
 
     week: int
@@ -123,13 +155,16 @@ class Conditions:
     managers: np.ndarray
     capacity: np.ndarray
     rhythm: np.ndarray
+    enrolled: np.ndarray
 
 
 def this_week(model: PartnerProgramModel, week: int) -> Conditions:
     """This week's `Conditions` (call it after the quarter's start, before the week's pipeline)."""
+    p = model.partners
     demand = region_demand(model)
+    capacity = remembered(model, "partner_reach", (p.size.tobytes(),), lambda: partner_reach(p.size))
     return Conditions(week, demand, market_reach(model, demand), model.effective_fit(), model.manager_effectiveness(),
-                      partner_reach(model.partners.size), partner_rhythm(model, week))
+                      capacity, partner_rhythm(model, week), enrolled_mask(p.stage))
 
 
 def generate_direct_pipeline(model: PartnerProgramModel, week: int, now: Conditions | None = None) -> None:
@@ -142,28 +177,36 @@ def generate_direct_pipeline(model: PartnerProgramModel, week: int, now: Conditi
     reps = model.reps
     demand = region_demand(model) if now is None else now.demand
     drain = 1.0 - P.DIRECT_BUDGET_DRAIN * model.effective.partner_budget_share
-    lam = reps.capacity * demand[reps.region] * drain
+    # read-only, worked out again when demand, the budget's drain or the team changes
+    key = (demand.tobytes(), drain, reps.capacity.tobytes(), reps.region.tobytes())
+    lam = remembered(model, "direct_rate", key, lambda: reps.capacity * demand[reps.region] * drain)
     opened = open_opportunities(model, "direct", week, lam)
     if opened is None:
         return
     rep, keys, u = opened
     n = len(rep)
     region = reps.region[rep]
-    segment = _draw_segments(np.asarray(P.DIRECT_SEGMENT_MIX), u[:, U_SEGMENT])
+    segment = _draw_segments(P.DIRECT_SEGMENT_MIX, u[:, U_SEGMENT])
     account = model.market.draw_accounts(u[:, U_ACCOUNT], region, segment)
-    p_win = P.SEGMENT_WIN[segment] * (P.REP_SKILL_BASE + P.REP_SKILL_WEIGHT * reps.skill[rep])
-    cosell = np.full(n, -1, dtype=np.int64)
+    skilled = remembered(model, "rep_skill", (reps.skill.tobytes(),),
+                         lambda: P.REP_SKILL_BASE + P.REP_SKILL_WEIGHT * reps.skill)
+    p_win = P.SEGMENT_WIN[segment] * skilled[rep]
+    cosell: np.ndarray | int = -1
     cosellers = coselling.cosell_candidates(model)
     if cosellers:
-        ask = u[:, U_ASK] < P.COSELL_PROB
-        for k in np.nonzero(ask)[0]:
-            pool = cosellers.get(int(region[k]))
+        cosell = np.full(n, -1, dtype=np.int64)
+        asked = False
+        for k, (u_ask, u_pick, g) in enumerate(zip(u[:, U_ASK].tolist(), u[:, U_PICK].tolist(), region.tolist(),
+                                                   strict=True)):
+            pool = cosellers.get(g) if u_ask < P.COSELL_PROB else None
             if pool is not None:
-                cosell[k] = pool[rnd.index(len(pool), u[k, U_PICK])]
-        has = cosell >= 0
-        p_win = np.where(has, p_win * (1.0 + P.COSELL_LIFT * model.partners.capability[cosell]), p_win)
+                cosell[k] = pool[min(int(u_pick * len(pool)), len(pool) - 1)]    # `rnd.index`, in Python
+                asked = True
+        if asked:
+            has = cosell >= 0
+            p_win = np.where(has, p_win * (1.0 + P.COSELL_LIFT * model.partners.capability[cosell]), p_win)
     model.pipeline.add_many(
-        week + _cycle_weeks(segment, model.market.is_home[region], u),
+        week + _cycle_weeks(segment, None, u),     # reps work home regions
         channel=-1, rep=rep, region=region, account=account, segment=segment,
         value=_deal_value(segment, u), p_win=p_win, won=u[:, U_WIN] < p_win,
         created=week, cosell=cosell, kind=0, bounty=False, slipped=False, conflict=False, key=keys,
@@ -183,9 +226,18 @@ def market_reach(model: PartnerProgramModel, demand: np.ndarray | None = None) -
     `region_demand`, if already worked out."""
     p = model.partners
     demand = region_demand(model) if demand is None else demand
+    allowed = model.allowed_regions
+    # read-only, worked out again when demand, the regions partners cover or may sell in, or
+    # the references global SIs wait for change
+    key = (demand.tobytes(), allowed.tobytes(), p.regions.tobytes(), p.ptype.tobytes(), model.partner_references)
+    return remembered(model, "market_reach", key, lambda: _market_reach(model, demand, allowed))
+
+
+def _market_reach(model: PartnerProgramModel, demand: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    p = model.partners
     # worked out once per combination of regions partners cover (a handful), the same sums
     patterns, which = _region_patterns(model)
-    access = patterns & model.allowed_regions[None, :]
+    access = patterns & allowed[None, :]
     reach = ((access * demand[None, :]).sum(axis=1) / np.maximum(patterns.sum(axis=1), 1))[which]
     gsi = p.ptype == P.GSI
     if np.count_nonzero(gsi):
@@ -215,7 +267,7 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int, now: Conditi
     """
     p = model.partners
     now = this_week(model, week) if now is None else now
-    enrolled = enrolled_mask(p.stage)
+    enrolled = now.enrolled
     ready = np.minimum(np.maximum((p.capability - P.CAPABILITY_TO_SELL) / (1 - P.CAPABILITY_TO_SELL), 0), 1)
     effort = partner_effort_multiplier(model)
     share = P.MANAGER_SELLING_SHARE
@@ -226,12 +278,13 @@ def partner_opportunity_rate(model: PartnerProgramModel, week: int, now: Conditi
         * technology_partner_reach(model)
     )
     # leads the vendor's marketing routes to partners go to last quarter's producers
-    rev = np.where(enrolled, p.revenue_prev_q, 0.0)
-    total = rev.sum()
-    if total > 0 and model.marketing_boost > 1.0:
-        leads = (P.LEADS_PER_WEEK * model.world.world_scale * (model.marketing_boost - 1.0)
-                 / P.MARKETING_BOOST_MAX)
-        lam = lam + leads * rev / total * p.mindshare
+    if model.marketing_boost > 1.0:
+        rev = np.where(enrolled, p.revenue_prev_q, 0.0)
+        total = rev.sum()
+        if total > 0:
+            leads = (P.LEADS_PER_WEEK * model.world.world_scale * (model.marketing_boost - 1.0)
+                     / P.MARKETING_BOOST_MAX)
+            lam = lam + leads * rev / total * p.mindshare
     return np.where(enrolled, lam, 0.0)
 
 
@@ -245,7 +298,8 @@ def first_deal_assist(model: PartnerProgramModel, now: Conditions | None = None)
     and the skew of partner revenue (CT2) stays. It stops at the first win, or after
     FIRST_DEAL_QUARTERS quarters. `now`: this week's conditions, if already worked out."""
     p = model.partners
-    new = (p.first_deal_week < 0) & (p.quarters_enrolled < P.FIRST_DEAL_QUARTERS) & enrolled_mask(p.stage)
+    enrolled = enrolled_mask(p.stage) if now is None else now.enrolled
+    new = (p.first_deal_week < 0) & (p.quarters_enrolled < P.FIRST_DEAL_QUARTERS) & enrolled
     if not np.count_nonzero(new):
         return np.zeros(p.n)
     plan = P.FIRST_DEAL_PLAN[model.effective.partner_plan]
@@ -296,23 +350,28 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.
     if opened is None:
         return
     who, keys, u = opened
-    n = len(who)
+    ptype = p.ptype[who]
     # region: among the partner's allowed regions, weighted by demand
     demand = region_demand(model) if now is None else now.demand
-    weights = (p.regions[who] & model.allowed_regions[None, :]) * demand[None, :]
-    region = rnd.categorical(np.cumsum(weights, axis=1), u[:, U_REGION])
-    segment = _draw_segments(P.TYPE_SEGMENT_MIX[p.ptype[who]], u[:, U_SEGMENT])
+    region = rnd.categorical(_region_weights(model, demand)[who], u[:, U_REGION])
+    segment = rnd.categorical(_TYPE_SEGMENT_CUM[ptype], u[:, U_SEGMENT])     # `_draw_segments`
     account = model.market.draw_accounts(u[:, U_ACCOUNT], region, segment)
-    solution = np.where(p.ptype[who] == P.GSI, P.GSI_DEAL_MULT, P.PARTNER_DEAL_MULT)
-    value = _deal_value(segment, u) * solution * value_scale
+    value = _deal_value(segment, u) * _SOLUTION_MULT[ptype]
+    if value_scale != 1.0:
+        value = value * value_scale
     p_win = partner_win_probability(model, who, segment, region)
-    bounty = np.zeros(n, dtype=bool)
+    bounty: np.ndarray | bool = False
     if incentives.bounty_running(model):
         claimed = np.minimum(1.0, P.BOUNTY_CLAIM_NOVELTY * p.bounty_novelty[who] + P.BOUNTY_CLAIM_BASE)
         bounty = u[:, U_BOUNTY] < claimed
         p_win = np.where(bounty, p_win * P.BOUNTY_QUALITY, p_win)
-    np.add.at(p.opps_q, who, 1)
-    np.add.at(p.opps_total, who, 1)
+    if len(who) <= 8:      # a few: cheaper one by one than `np.add.at`
+        for i in who.tolist():
+            p.opps_q[i] += 1
+            p.opps_total[i] += 1
+    else:
+        np.add.at(p.opps_q, who, 1)
+        np.add.at(p.opps_total, who, 1)
     home = model.market.is_home[region]
     cycle = (np.maximum(1, np.rint(_cycle_weeks(segment, home, u) * P.PARTNER_CYCLE)).astype(np.int64)
              + P.RESALE_LAG_WEEKS)
@@ -322,6 +381,20 @@ def generate_partner_pipeline(model: PartnerProgramModel, week: int, counts: np.
         created=week, cosell=-1, kind=0, bounty=bounty, slipped=False, conflict=False, key=keys,
     )
     resolve_channel_conflicts(model, rows[home], week)
+
+
+# deal size by partner type: a global SI sells a bigger solution around the offer
+_SOLUTION_MULT = np.where(np.arange(len(P.TYPE_SEGMENT_MIX)) == P.GSI, P.GSI_DEAL_MULT, P.PARTNER_DEAL_MULT)
+_TYPE_SEGMENT_CUM = np.cumsum(P.TYPE_SEGMENT_MIX, axis=-1)
+
+
+def _region_weights(model: PartnerProgramModel, demand: np.ndarray) -> np.ndarray:
+    """Each partner's cumulative weights over regions for where its opportunity is: demand in
+    the regions it covers where it may sell. Read-only, worked out again when those change."""
+    p = model.partners
+    allowed = model.allowed_regions
+    return remembered(model, "region_weights", (demand.tobytes(), allowed.tobytes(), p.regions.tobytes()),
+                      lambda: np.cumsum((p.regions & allowed[None, :]) * demand[None, :], axis=1))
 
 
 def partner_win_probability(model: PartnerProgramModel, i: np.ndarray, segment: np.ndarray,

@@ -292,26 +292,30 @@ def update_lifecycle(model: PartnerProgramModel) -> None:
     p.conflicts_recent = p.conflicts_recent * P.MEMORY_DECAY + p.conflicts_q
     p.takeovers_recent = p.takeovers_recent * P.MEMORY_DECAY + p.takeovers_q
     p.deals_lost_to_direct = p.deals_lost_to_direct * P.MEMORY_DECAY
-    for i in np.nonzero(enrolled_mask(p.stage))[0]:
-        if leave_u[i] < hazard[i]:
-            churn_partner(model, int(i))
+    idx = np.flatnonzero(enrolled_mask(p.stage))
+    # each partner's own numbers, read once (a partner's move changes no other partner's)
+    for i, u, h, st, capability, s_i, since_deal, first_week in zip(
+            idx.tolist(), leave_u[idx].tolist(), hazard[idx].tolist(), p.stage[idx].tolist(),
+            p.capability[idx].tolist(), s[idx].tolist(), p.quarters_since_deal[idx].tolist(),
+            p.first_deal_week[idx].tolist(), strict=True):
+        if u < h:
+            churn_partner(model, i)
             continue
-        st = p.stage[i]
-        if st == ONBOARDING and p.capability[i] >= P.CAPABILITY_ACTIVE:
+        if st == ONBOARDING and capability >= P.CAPABILITY_ACTIVE:
             st = ACTIVE
         if st in (ACTIVE, PRODUCTIVE, AT_RISK):
-            idle = p.quarters_since_deal[i] >= P.PRODUCTIVE_QUARTERS and p.first_deal_week[i] >= 0
-            if s[i] < P.AT_RISK_SATISFACTION or (idle and s[i] < P.LUKEWARM_SATISFACTION):
+            idle = since_deal >= P.PRODUCTIVE_QUARTERS and first_week >= 0
+            if s_i < P.AT_RISK_SATISFACTION or (idle and s_i < P.LUKEWARM_SATISFACTION):
                 if st != AT_RISK:
-                    reasons = churn_reasons(model, int(i))
+                    reasons = churn_reasons(model, i)
                     model.log(
                         "partner_at_risk", (model.partner_agents[i].unique_id,),
                         f"{model.partner_agents[i].name} is at risk: "
                         + (reasons[0] if reasons else "low satisfaction"),
-                        data={"partner": int(i), "reasons": reasons},
+                        data={"partner": i, "reasons": reasons},
                     )
                 st = AT_RISK
-            elif p.quarters_since_deal[i] < P.PRODUCTIVE_QUARTERS and p.first_deal_week[i] >= 0:
+            elif since_deal < P.PRODUCTIVE_QUARTERS and first_week >= 0:
                 st = PRODUCTIVE
             else:
                 st = ACTIVE
