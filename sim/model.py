@@ -536,6 +536,8 @@ class QuarterlyCollector(mesa.DataCollector):
 
     def collect(self, model: PartnerProgramModel) -> None:   # type: ignore[override]
         """Record the step: the latest completed quarter's metrics, the week, revenue so far."""
+        if hasattr(self, "_collection_steps"):      # Mesa 3.5+: the steps `mesa.batch_run` looks up
+            self._collection_steps.append(model.time)
         if model.metrics is not self._metrics_read:
             self._metrics_read = model.metrics
             self._metric_values = [deepcopy(model.metrics[c]) for c in METRIC_COLUMNS]
