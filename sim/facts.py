@@ -291,16 +291,47 @@ def run_fact(fact_id: str, seeds: Iterable[int] = range(20), world_scale: float 
     Returns:
         FactResult with a row per seed.
     """
-    fact = FACTS[fact_id]
-    rows = []
+    return run_facts([fact_id], seeds, world_scale)[fact_id]
+
+
+def _arm_key(arm: Arm, fact: Fact) -> tuple:
+    """What makes two arms the same run: their levers, their switch and the fact's length."""
+    return (tuple(sorted(arm.levers.items())), arm.switch_at, tuple(sorted(arm.switch.items())),
+            fact.quarters, fact.scaled)
+
+
+def run_facts(fact_ids: Iterable[str], seeds: Iterable[int] = range(20),
+              world_scale: float = 1.0) -> dict[str, FactResult]:
+    """Run several stylized facts on the same seeds, playing each distinct arm once per seed.
+
+    Most facts compare the good policy with one lever changed, so their "a" arms are the
+    same 12-quarter run; a seed's runs are kept only while that seed is measured.
+
+    Args:
+        fact_ids: Keys of FACTS.
+        seeds: Paired seeds (each seed is one world, run once per distinct arm).
+        world_scale: World size.
+
+    Returns:
+        A FactResult per fact, with a row per seed.
+    """
+    facts = {f: FACTS[f] for f in fact_ids}
+    rows: dict[str, list[dict[str, float]]] = {f: [] for f in facts}
     for seed in seeds:
-        row: dict[str, float] = {"seed": seed}
-        ref = None
-        if fact.reference is not None:
-            ref, _ = run_arm(fact.reference, seed, fact.quarters, world_scale, fact.scaled)
-        for name, arm in (("a", fact.a), ("b", fact.b)):
-            df, model = run_arm(arm, seed, fact.quarters, world_scale, fact.scaled)
-            for mname, fn in fact.measures.items():
-                row[f"{mname}_{name}"] = fn(df, model, ref) if fact.reference is not None else fn(df, model)
-        rows.append(row)
-    return FactResult(fact_id, fact.claim, pd.DataFrame(rows))
+        played: dict[tuple, tuple[pd.DataFrame, PartnerProgramModel]] = {}
+
+        def play(arm: Arm, fact: Fact) -> tuple[pd.DataFrame, PartnerProgramModel]:
+            key = _arm_key(arm, fact)
+            if key not in played:
+                played[key] = run_arm(arm, seed, fact.quarters, world_scale, fact.scaled)
+            return played[key]
+
+        for fid, fact in facts.items():
+            row: dict[str, float] = {"seed": seed}
+            ref = play(fact.reference, fact)[0] if fact.reference is not None else None
+            for name, arm in (("a", fact.a), ("b", fact.b)):
+                df, model = play(arm, fact)
+                for mname, fn in fact.measures.items():
+                    row[f"{mname}_{name}"] = fn(df, model, ref) if fact.reference is not None else fn(df, model)
+            rows[fid].append(row)
+    return {fid: FactResult(fid, fact.claim, pd.DataFrame(rows[fid])) for fid, fact in facts.items()}

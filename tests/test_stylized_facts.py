@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.facts import FactResult, margin_curve, run_fact
+from sim.facts import FACTS, FactResult, margin_curve, run_facts
 
 SEEDS = range(20)
 SCALES = [1.0, 2.0]
@@ -20,41 +20,40 @@ SCALES = [1.0, 2.0]
 pytestmark = pytest.mark.slow
 
 
-def _r(fact: str, scale: float) -> FactResult:
-    return run_fact(fact, seeds=SEEDS, world_scale=scale)
+@pytest.fixture(scope="module", params=[pytest.param(s, marks=pytest.mark.xdist_group(f"facts-scale{s:g}"))
+                                        for s in SCALES], ids=lambda s: f"scale{s:g}")
+def facts(request) -> dict[str, FactResult]:
+    """Every fact at one scale, played together so the arms they share (most compare the good
+    policy with one lever changed) run once per seed; one worker plays a scale's facts."""
+    return run_facts(FACTS, seeds=SEEDS, world_scale=request.param)
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf1_competing_comp(scale: float) -> None:
-    r = _r("SF1", scale)
+def test_sf1_competing_comp(facts: dict[str, FactResult]) -> None:
+    r = facts["SF1"]
     assert r.mean("conflicts", "b") >= 1.5 * r.mean("conflicts", "a")
     assert r.mean("churned", "b") >= 1.15 * r.mean("churned", "a")
     assert r.mean("revenue_partner", "b") <= 0.85 * r.mean("revenue_partner", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf2_protectionist_geography(scale: float) -> None:
-    r = _r("SF2", scale)
+def test_sf2_protectionist_geography(facts: dict[str, FactResult]) -> None:
+    r = facts["SF2"]
     assert r.mean("revenue_partner_q9_12", "b") <= 0.6 * r.mean("revenue_partner_q9_12", "a")
     assert r.mean("weeks_to_first_deal", "b") >= 1.25 * r.mean("weeks_to_first_deal", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf3_thin_enablement(scale: float) -> None:
-    r = _r("SF3", scale)
+def test_sf3_thin_enablement(facts: dict[str, FactResult]) -> None:
+    r = facts["SF3"]
     assert r.mean("revenue_partner", "b") <= 0.8 * r.mean("revenue_partner", "a")
     assert r.mean("never_active_share", "b") >= 1.15 * r.mean("never_active_share", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf3_front_loaded_onboarding(scale: float) -> None:
-    r = _r("SF3b", scale)
+def test_sf3_front_loaded_onboarding(facts: dict[str, FactResult]) -> None:
+    r = facts["SF3b"]
     assert r.mean("capability_q4", "b") <= 0.92 * r.mean("capability_q4", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf4_bounty_spikes_then_decays(scale: float) -> None:
-    r = _r("SF4", scale)
+def test_sf4_bounty_spikes_then_decays(facts: dict[str, FactResult]) -> None:
+    r = facts["SF4"]
     spike = r.mean("opps_lift_q5_6", "b")      # bounty's lift over no incentive, Q5-6
     late = r.mean("opps_lift_q11_12", "b")
     assert spike >= 0.25
@@ -64,16 +63,14 @@ def test_sf4_bounty_spikes_then_decays(scale: float) -> None:
     assert r.mean("revenue_per_spend", "b") <= 0.7 * r.mean("revenue_per_spend", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf5_transfer_portal(scale: float) -> None:
-    r = _r("SF5", scale)
+def test_sf5_transfer_portal(facts: dict[str, FactResult]) -> None:
+    r = facts["SF5"]
     assert r.mean("satisfaction_q12", "b") <= 0.95 * r.mean("satisfaction_q12", "a")
     assert r.mean("revenue_partner", "b") <= 0.85 * r.mean("revenue_partner", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf6_j_curve_and_impatience(scale: float) -> None:
-    r = _r("SF6", scale)
+def test_sf6_j_curve_and_impatience(facts: dict[str, FactResult]) -> None:
+    r = facts["SF6"]
     m = r.measures
     assert r.mean("net_q1_2", "a") < 0                     # cost first
     assert r.mean("net_q11_12", "a") > 0                   # revenue later
@@ -83,9 +80,8 @@ def test_sf6_j_curve_and_impatience(scale: float) -> None:
     assert paid_back_but_cut >= 0.6
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf7_small_pilot_spread(scale: float) -> None:
-    r = _r("SF7", scale)
+def test_sf7_small_pilot_spread(facts: dict[str, FactResult]) -> None:
+    r = facts["SF7"]
     m = r.measures
 
     def cv(x: np.ndarray) -> float:
@@ -94,32 +90,28 @@ def test_sf7_small_pilot_spread(scale: float) -> None:
     assert cv(m.revenue_per_partner_b) >= 1.5 * cv(m.revenue_per_partner_a)
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf8_biggest_first(scale: float) -> None:
-    r = _r("SF8", scale)
+def test_sf8_biggest_first(facts: dict[str, FactResult]) -> None:
+    r = facts["SF8"]
     assert r.mean("weeks_to_first_deal", "b") >= 1.2 * r.mean("weeks_to_first_deal", "a")
     assert r.mean("revenue_per_manager_hour", "b") <= 0.85 * r.mean("revenue_per_manager_hour", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf9_push_management(scale: float) -> None:
-    r = _r("SF9", scale)
+def test_sf9_push_management(facts: dict[str, FactResult]) -> None:
+    r = facts["SF9"]
     assert r.mean("opps_q5", "b") >= 1.1 * r.mean("opps_q5", "a")
     assert r.mean("satisfaction_q12", "b") <= 0.95 * r.mean("satisfaction_q12", "a")
     assert r.mean("churned_q5_12", "b") > r.mean("churned_q5_12", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf10_partner_forecasts(scale: float) -> None:
-    r = _r("SF10", scale)
+def test_sf10_partner_forecasts(facts: dict[str, FactResult]) -> None:
+    r = facts["SF10"]
     assert r.mean("abs_error_partner", "a") >= 1.5 * r.mean("abs_error_direct", "a")
     assert r.mean("bias_partner", "a") > 0.05              # commits are optimistic
     assert r.mean("abs_error_partner", "b") <= 0.9 * r.mean("abs_error_partner", "a")
 
 
-@pytest.mark.parametrize("scale", SCALES)
-def test_sf11_direct_takeover(scale: float) -> None:
-    r = _r("SF11", scale)
+def test_sf11_direct_takeover(facts: dict[str, FactResult]) -> None:
+    r = facts["SF11"]
     assert r.mean("revenue_direct_q4_7", "b") >= 1.03 * r.mean("revenue_direct_q4_7", "a")
     assert r.mean("revenue_total", "b") <= 0.93 * r.mean("revenue_total", "a")
 
