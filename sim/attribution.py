@@ -91,6 +91,9 @@ class Measure:
         best: Best practice's result (the full coalition's replay).
         values: Group -> its Shapley value: what taking best practice's decisions in that
             group adds; the values add up to `best - player`.
+        target: The goal's target, for the goal measure (None for the others): its results
+            read with the digits the goal's clause line shows, so a missed goal never reads as
+            met (9.5% against 10% reads "9.5%", as on the leaderboard, not "10%").
     """
 
     key: str
@@ -101,6 +104,7 @@ class Measure:
     player: float
     best: float
     values: dict[str, float]
+    target: float | None = None
 
     @property
     def gap(self) -> float:
@@ -108,7 +112,10 @@ class Measure:
         return self.best - self.player
 
     def fmt(self, value: float) -> str:
-        """A result of this measure as a person reads it."""
+        """A result of this measure as a person reads it (beside the goal's target, with the
+        digits that keep the judgement true: `sim.win.WinCondition.judged`)."""
+        if self.target is not None:
+            return WIN_CONDITIONS[self.key].judged(value, self.target)[0]
         return units.fmt(self.unit, value)
 
     def fmt_change(self, change: float) -> str:
@@ -481,17 +488,18 @@ def _plan(scenario: Scenario, seed: int, timeline: Sequence[Mapping[str, Any]]) 
 def _attribution(plan: _Plan, values: Mapping[frozenset[str], tuple[float, ...]]) -> Attribution:
     groups = tuple(plan.levers)
     empty, full = frozenset(), frozenset(groups)
-    specs: list[tuple[str, str, str, str, int]] = []
+    specs: list[tuple[str, str, str, str, int, float | None]] = []
     if plan.goal is not None:
         cond = WIN_CONDITIONS[plan.goal]
         specs.append((plan.goal, f"{cond.label}, Q{plan.judged} (the goal)", "goal", cond.unit,
-                      1 if cond.at_least else -1))
+                      1 if cond.at_least else -1, float(plan.scenario.win[plan.goal])))
     rev = METRICS[REVENUE]
-    specs.append((REVENUE, f"{rev.label}, all {plan.quarters} quarters", rev.label.lower(), rev.unit, rev.good))
+    specs.append((REVENUE, f"{rev.label}, all {plan.quarters} quarters", rev.label.lower(), rev.unit, rev.good,
+                  None))
     measures = tuple(
         Measure(key, label, short, unit, good, values[empty][i], values[full][i],
-                shapley_values(groups, {c: v[i] for c, v in values.items()}))
-        for i, (key, label, short, unit, good) in enumerate(specs))
+                shapley_values(groups, {c: v[i] for c, v in values.items()}), target)
+        for i, (key, label, short, unit, good, target) in enumerate(specs))
     names = [n for g in groups for n in plan.levers[g]]
     return Attribution(
         scenario=plan.scenario.name, seed=plan.seed, quarters=plan.quarters, groups=groups,

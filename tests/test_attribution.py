@@ -24,6 +24,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from sim.attribution import (  # noqa: E402
     AttributionError,
     AttributionJob,
+    Measure,
     best_practice_timeline,
     decision_values,
     describe_timeline,
@@ -38,6 +39,7 @@ from sim.errors import PartnersimError  # noqa: E402
 from sim.events import ScheduledEvent  # noqa: E402
 from sim.policy import LEVER_GROUPS, LEVERS  # noqa: E402
 from sim.scenario import Scenario, load_scenario  # noqa: E402
+from sim.win import WIN_CONDITIONS  # noqa: E402
 
 QUARTERS = 3
 SEED = 4
@@ -134,6 +136,9 @@ def test_bars_add_up_to_the_gap_and_equal_groups_get_zero() -> None:
         assert math.isclose(sum(m.values.values()), m.gap, rel_tol=1e-9, abs_tol=1e-9)
         for g in set(LEVER_GROUPS) - set(a.groups):    # equal to best practice: exactly zero, no bar
             assert m.values.get(g, 0.0) == 0.0 and g not in m.values
+    goal = a.measures[0]
+    assert goal.target == sc.win["min_partner_share_year"] and a.measures[1].target is None
+    assert goal.fmt(goal.player) == WIN_CONDITIONS[goal.key].judged(goal.player, goal.target)[0]
     lines = a.lever_lines("executive")
     assert any("Program budget share" in line and "locked by the scenario" in line for line in lines)
     assert any("Push" in line or "push" in line for line in a.lever_lines("partner team"))
@@ -153,6 +158,19 @@ def test_cancel_terminates_the_workers() -> None:
     assert pool is not None and job.running
     job.cancel()
     assert pool.alive() == 0 and job.error == "cancelled" and not job.running
+
+
+def test_a_goal_just_missed_never_reads_as_met() -> None:
+    """The goal measure's results read with the digits the goal's clause line uses: 9.5%
+    against a 10% goal reads "9.5%" (as on the leaderboard), never "10%"; other measures keep
+    their unit's usual digits."""
+    def goal(player: float, target: float | None) -> Measure:
+        return Measure("min_partner_share_year", "Partner share", "goal", "share", 1, player, 0.2, {}, target)
+
+    assert goal(0.095, 0.10).fmt(0.095) == "9.5%"
+    assert goal(0.0999, 0.10).fmt(0.0999) == "9.99%"
+    assert goal(0.12, 0.10).fmt(0.12) == "12%"
+    assert goal(0.095, None).fmt(0.095) == "10%"          # no target: the unit's usual digits
 
 
 def test_a_timeline_reads_in_quarters() -> None:
