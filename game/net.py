@@ -170,6 +170,10 @@ class Feed:
                 self.status = "reconnecting: the connection dropped"
             except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as e:
                 self.status = f"reconnecting: {type(e).__name__}"
+            except Exception as e:                  # noqa: BLE001 - anything else the line throws
+                # the feed must not die silently while the screen still says "connected": name
+                # the failure where the status strip shows it, and try again
+                self.status = f"reconnecting: {type(e).__name__}: {e}"[:160]
             finally:
                 self._ws = None
             if self._stop.wait(delay):

@@ -232,6 +232,30 @@ def test_a_feed_closed_during_its_handshake_stops(server) -> None:
     assert {f.status for f in feeds} == {"closed"}
 
 
+def test_a_feed_names_an_unexpected_failure_and_keeps_trying(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure the feed does not expect (here the websocket library raising RuntimeError) is
+    named in its status, where the status strip shows it, and the feed tries again: it must
+    not die silently while the screen still says the line is up."""
+    import game.net as net
+
+    tries = []
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        tries.append(1)
+        raise RuntimeError("the library broke")
+
+    monkeypatch.setattr(net, "connect", broken)
+    monkeypatch.setattr(net, "BACKOFF", (0.01, 0.02))
+    feed = net.Feed("ws://127.0.0.1:9/ws/public").start()
+    try:
+        assert net.wait_for(lambda: len(tries) >= 3, 10.0), "the feed stopped trying"
+        assert feed.status == "reconnecting: RuntimeError: the library broke"
+        assert feed._thread.is_alive() and not feed.connected
+    finally:
+        feed.close(wait=5.0)
+    assert not feed._thread.is_alive() and feed.status == "closed"
+
+
 def test_cli_without_a_display_says_so_in_one_line(server) -> None:
     """The console script wires `classroom dashboard`; without a display: one line, exit 2."""
     r = subprocess.run([sys.executable, "-m", "game", "classroom", "dashboard", f"127.0.0.1:{server.port}"],
