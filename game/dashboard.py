@@ -95,13 +95,16 @@ def mmss(seconds: float) -> str:
     return f"{t // 60}:{t % 60:02d}"
 
 
-def clock_text(room: dict[str, Any], now: float, skew: float) -> tuple[str, float | None]:
+def clock_text(room: dict[str, Any], now: float, skew: float, live: bool = True) -> tuple[str, float | None]:
     """The countdown of an open timed round and its seconds left ("", None without one).
 
     Args:
         room: The room object of the public state.
         now: This machine's clock (`time.time()`).
         skew: The server's clock minus this machine's, from the last message's `server_time`.
+        live: Whether the line to the server is up. While it is down the countdown still runs
+            from the last deadline heard, marked "(not live)": a server that restarts gives
+            the round more time, so "0:00" could otherwise read as a round that is over.
     """
     if room.get("phase") != "open":
         return "", None
@@ -112,7 +115,7 @@ def clock_text(room: dict[str, Any], now: float, skew: float) -> tuple[str, floa
     if not isinstance(deadline, (int, float)):
         return "", None
     left = max(0.0, deadline - (now + skew))
-    return mmss(left), left
+    return mmss(left) + ("" if live else " (not live)"), left
 
 
 def qr_target(room: dict[str, Any], fallback: str = "") -> str:
@@ -300,7 +303,7 @@ class Dashboard:
             return sc
         room = self.state["room"]
         scenario = room.get("scenario") or {}
-        clock, left = clock_text(room, now, self.skew)
+        clock, left = clock_text(room, now, self.skew, live=status == "live")
         message = self._message(room, now)
         sc.texts.update(code=str(room.get("code", "")), join=room.get("join_url") or self.base + "/",
                         qr=qr_target(room, self.base), phase=phase_words(room), badges=badges(room), clock=clock,

@@ -463,6 +463,34 @@ def test_the_projector_shows_team_names_as_text(game: Seen) -> None:
     assert game.host["odd_bold"] == 0, "the team's own name became markup on its page"
 
 
+def test_the_projector_clock_says_not_live_while_the_server_is_down(tmp_path: Path) -> None:
+    """A timed round's countdown keeps running from the last deadline heard while the server is
+    down, marked "(not live)" (a restarted server gives the round more time, so a bare "0:00"
+    would read as a round that is over); back on the same file and port, the mark goes."""
+    from classroom.launch import free_port
+
+    db, port = tmp_path / "timed.sqlite", free_port()
+    extra = ("--rounds", "timed", "--minutes", "5")
+    server = start_server(db, scenario=SCENARIO, seed=SEED, port=port, logs=tmp_path, extra=extra, wait=WAIT)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            httpx.post(f"{server.address}/api/join", json={"code": server.code, "name": "Solo"}, timeout=WAIT)
+            httpx.post(f"{server.address}/api/host/action", json={"action": "start"},
+                       headers={"Authorization": f"Bearer {server.key}"}, timeout=WAIT).raise_for_status()
+            page = browser.new_page(viewport=PROJECTOR)
+            page.goto(f"{server.address}/projector", timeout=WAIT_MS)
+            clock = page.locator(".proj-clock")
+            clock.filter(has_text=re.compile(r"^\d:\d\d$")).wait_for(timeout=WAIT_MS)
+            server.stop()
+            clock.filter(has_text=re.compile(r"^\d:\d\d \(not live\)$")).wait_for(timeout=WAIT_MS)
+            server = start_server(db, port=port, logs=tmp_path, wait=WAIT, name="server2")
+            clock.filter(has_text=re.compile(r"^\d:\d\d$")).wait_for(timeout=WAIT_MS)
+        finally:
+            browser.close()
+            server.stop()
+
+
 def test_the_facilitator_key_stays_off_the_projector(game: Seen) -> None:
     assert game.key not in game.projector_html
     assert game.key not in game.public_text

@@ -330,6 +330,11 @@ def test_the_countdown_counts_the_servers_seconds() -> None:
         assert d.shown()["clock"] == "1:31"
         assert d.shown(now=time.time() + 80)["clock"] == "0:11"
         assert d.shown(now=time.time() + 500)["clock"] == "0:00"
+        # the line drops: the clock runs on from the last deadline heard, and says so
+        d.feed.connected = False
+        assert d.shown(now=time.time() + 80)["clock"] == "0:11 (not live)"
+        d.feed.connected = True
+        assert d.shown(now=time.time() + 80)["clock"] == "0:11"
     finally:
         d.close()
 

@@ -131,6 +131,7 @@ const PS = (() => {
 
   // ---------------------------------------------------------------- clock and countdowns
   let skew = 0; // server clock minus this device's clock, seconds
+  let live = true; // whether the page's websocket is open (countdowns say "not live" while it is not)
 
   /** Note the server_time of a message just received, so countdowns use the server's clock. */
   function noteServerTime(t) {
@@ -165,7 +166,9 @@ const PS = (() => {
       el.textContent = "";
       return;
     }
-    el.textContent = `${el._prefix}${mmss(left)}`;
+    // while the line is down the clock runs from the last deadline heard, and says so: a server
+    // that restarts gives the round more time, so "0:00" could read as a round that is over
+    el.textContent = `${el._prefix}${mmss(left)}${live ? "" : " (not live)"}`;
     el.classList.toggle("urgent", left <= 30);
     el.classList.toggle("over", left <= 0);
   }
@@ -204,7 +207,11 @@ const PS = (() => {
     let watchdog = null;
     let pings = false;
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
-    const status = (st) => o.onStatus && o.onStatus(st);
+    const status = (st) => {
+      live = st === "open";
+      document.querySelectorAll(".countdown").forEach(tickOne);
+      if (o.onStatus) o.onStatus(st);
+    };
 
     function arm() {
       // Only when the server sends its pings as messages can silence be noticed from here.
