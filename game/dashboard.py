@@ -41,6 +41,7 @@ FRESH_MESSAGE = 15 * 60     # seconds a facilitator message stays up (a stale "t
 BANNER_AFTER = 3.0          # seconds without a live feed before the first connection says "connecting"
 QUIET_ZONE = 4              # modules of white around the QR code (the standard's quiet zone)
 URGENT = 30                 # seconds left when the countdown turns yellow
+NOT_LIVE = " (not live)"    # after the countdown while the line is down (drawn small and muted)
 
 # what makes the window worth drawing again (the rest, e.g. the mouse moving, changes nothing)
 _REDRAW_EVENTS = ("VIDEORESIZE", "VIDEOEXPOSE", "WINDOWEXPOSED", "WINDOWSHOWN", "WINDOWRESTORED",
@@ -115,7 +116,7 @@ def clock_text(room: dict[str, Any], now: float, skew: float, live: bool = True)
     if not isinstance(deadline, (int, float)):
         return "", None
     left = max(0.0, deadline - (now + skew))
-    return mmss(left) + ("" if live else " (not live)"), left
+    return mmss(left) + ("" if live else NOT_LIVE), left
 
 
 def qr_target(room: dict[str, Any], fallback: str = "") -> str:
@@ -431,7 +432,10 @@ class Dashboard:
         from game import palette as C
 
         clock = sc.texts["clock"]
-        clock_w = _font(px, True).size(clock)[0] + 24 * s if clock else 0
+        main, note = (clock[:-len(NOT_LIVE)], NOT_LIVE.strip()) if clock.endswith(NOT_LIVE) else (clock, "")
+        note_px = round(px * 0.5)
+        note_w = _font(note_px, False).size(" " + note)[0] if note else 0
+        clock_w = _font(px, True).size(main)[0] + note_w + 24 * s if clock else 0
         chips = [(b, _font(round(20 * s), True).size(b)[0] + 20 * s) for b in sc.texts["badges"]]
         chips_w = sum(cw + 10 * s for _, cw in chips)
         room_for_phase = width - clock_w - chips_w
@@ -448,7 +452,11 @@ class Dashboard:
             bx += cw + 10 * s
         if clock:
             urgent = left is not None and left <= URGENT and not self.state["room"].get("paused")
-            sc.text(clock, px, True, C.YELLOW if urgent else C.TEXT, (x + width, y), "topright")
+            sc.text(main, px, True, C.YELLOW if urgent else C.TEXT, (x + width - note_w, y), "topright")
+            if note:        # small and muted beside the time, on the same baseline
+                base = y + _font(px, True).get_ascent()
+                sc.text(note, note_px, False, C.MUTED, (x + width, base - _font(note_px, False).get_ascent()),
+                        "topright")
         return y + line + 4 * s
 
     def _wrapped(self, sc: Scene, text: str, px: int, bold: bool, colour: tuple, x: float, y: float,

@@ -168,7 +168,8 @@ const PS = (() => {
     }
     // while the line is down the clock runs from the last deadline heard, and says so: a server
     // that restarts gives the round more time, so "0:00" could read as a round that is over
-    el.textContent = `${el._prefix}${mmss(left)}${live ? "" : " (not live)"}`;
+    el.textContent = `${el._prefix}${mmss(left)}`;
+    if (!live) el.append(h("span", { class: "not-live" }, " (not live)"));
     el.classList.toggle("urgent", left <= 30);
     el.classList.toggle("over", left <= 0);
   }
