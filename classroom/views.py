@@ -165,9 +165,7 @@ def team_debrief(room: Room, seat: Seat) -> dict[str, Any]:
         "clauses": clause_rows(st.clauses),
         "mistakes": [{"claim": m.claim, "title": m.title, "when": m.when(), "lesson": m.lesson,
                       "evidence": m.evidence, "lesson_lever": m.of_the_lesson} for m in mistakes],
-        "fix": [{"text": f.text(), "lesson": f.lesson,
-                 "since": f"followed from Q{f.since}" if f.since else "not followed at the end"}
-                for f in fix_progress(seat.model, sc)],
+        "fix": [{"text": f.text(), "lesson": f.lesson, "since": f.progress()} for f in fix_progress(seat.model, sc)],
         "fix_summary": sc.fix_summary,
         "table": [{"measure": r.measure, "you": units.fmt(r.kind, r.player), "best": units.fmt(r.kind, r.best)}
                   for r in table.itertuples()],

@@ -76,11 +76,22 @@ class FixStep:
     since: int | None       # followed from this quarter to the last one played (imposed quarters
                             # aside); None: the last quarter played does not follow it
     lesson: bool = False    # one of the levers the scenario's lesson is about ([fix] lesson)
+    ended_on: Any = None    # the player's own value in the last quarter it was theirs (None: none yet)
 
     def text(self) -> str:
         """"Where partners may sell: All", as the panel words it."""
         lv = LEVERS[self.lever]
         return f"{lv.label}: {lv.fmt(self.value)}"
+
+    def progress(self) -> str:
+        """Where the player stands on this step: "you did this from Q6", or what the player
+        chose instead ("your last choice: 5"), so a team with 5 partner managers against a fix
+        of 4 reads what it did, not only that it did something else."""
+        if self.since:
+            return f"you did this from Q{self.since}"
+        if self.ended_on is None:
+            return "not followed"
+        return f"your last choice: {LEVERS[self.lever].fmt(self.ended_on)}"
 
 
 @dataclass(frozen=True)
@@ -279,7 +290,8 @@ def fix_progress(model: PartnerProgramModel, scenario: Scenario) -> list[FixStep
             if history[q - 1][lever] != value:
                 break
             since = q
-        out.append(FixStep(lever, value, since, lesson=lever in scenario.lesson))
+        ended_on = next((history[q - 1][lever] for q in range(len(history), 0, -1) if q not in imposed), None)
+        out.append(FixStep(lever, value, since, lesson=lever in scenario.lesson, ended_on=ended_on))
     return out
 
 

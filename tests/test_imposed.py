@@ -19,7 +19,7 @@ from sim.debrief import diagnose, fix_progress
 from sim.events import ScheduledEvent
 from sim.model import PartnerProgramModel
 from sim.playtest import play
-from sim.policy import PolicyError
+from sim.policy import LEVERS, PolicyError
 from sim.savegame import SaveGameError, load_game, replay
 from sim.scenario import load_scenario
 
@@ -94,6 +94,10 @@ def test_debrief_says_exactly_who_decided_each_quarter() -> None:
     comp = mistakes["C2 Direct reps paid to compete with partners"]
     assert comp.when() == "Q1-Q4 your choice; you fixed this from Q5" and comp.fixed_from == 5
     assert {f.lever: f.since for f in fix_progress(s.model, s.scenario)} == {"partner_regions": None, "direct_comp": 5}
+    # the fence was imposed in Q8 and the player's own choice in Q9-Q12: that choice is what it ended on
+    fence_step = next(f for f in fix_progress(s.model, s.scenario) if f.lever == "partner_regions")
+    assert fence_step.ended_on == s.model.policy_history[-1]["partner_regions"] != fence_step.value
+    assert fence_step.progress() == f"your last choice: {LEVERS['partner_regions'].fmt(fence_step.ended_on)}"
 
     s = _repro(refence=True)
     fence = next(m for m in diagnose(s.model, s.scenario) if m.claim == "C4")

@@ -254,4 +254,9 @@ def test_debrief_names_the_lesson_first(app: GameApp) -> None:
         assert lesson_at < notes.index(named) < rest_at, named
     for lever in sc.rest_of_fix:
         assert rest_at < notes.index(html.escape(LEVERS[lever].label)), lever
-    assert ", you did this from Q1" in notes
+    assert "(you did this from Q1)" in notes
+    # a step not followed names what the player chose instead, as the panel words it
+    for st in steps:
+        if not st.since:
+            mine = s.model.policy_history[-1][st.lever]
+            assert html.escape(f"{st.text()} (your last choice: {LEVERS[st.lever].fmt(mine)})") in notes

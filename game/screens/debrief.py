@@ -117,8 +117,7 @@ class DebriefScreen(Screen):
         steps = self.review.fix       # sim.debrief.fix_progress: the lesson's levers first
 
         def listed(group: list) -> str:
-            return "; ".join(html.escape(st.text()) + (f", you did this from Q{st.since}" if st.since else "")
-                             for st in group)
+            return "; ".join(html.escape(f"{st.text()} ({st.progress()})") for st in group)
 
         lesson = [st for st in steps if st.lesson]
         rest = [st for st in steps if not st.lesson]
