@@ -41,7 +41,6 @@ FRESH_MESSAGE = 15 * 60     # seconds a facilitator message stays up (a stale "t
 BANNER_AFTER = 3.0          # seconds without a live feed before the first connection says "connecting"
 QUIET_ZONE = 4              # modules of white around the QR code (the standard's quiet zone)
 URGENT = 30                 # seconds left when the countdown turns yellow
-NOT_LIVE = " (not live)"    # after the countdown while the line is down (drawn small and muted)
 
 # what makes the window worth drawing again (the rest, e.g. the mouse moving, changes nothing)
 _REDRAW_EVENTS = ("VIDEORESIZE", "VIDEOEXPOSE", "WINDOWEXPOSED", "WINDOWSHOWN", "WINDOWRESTORED",
@@ -96,16 +95,13 @@ def mmss(seconds: float) -> str:
     return f"{t // 60}:{t % 60:02d}"
 
 
-def clock_text(room: dict[str, Any], now: float, skew: float, live: bool = True) -> tuple[str, float | None]:
+def clock_text(room: dict[str, Any], now: float, skew: float) -> tuple[str, float | None]:
     """The countdown of an open timed round and its seconds left ("", None without one).
 
     Args:
         room: The room object of the public state.
         now: This machine's clock (`time.time()`).
         skew: The server's clock minus this machine's, from the last message's `server_time`.
-        live: Whether the line to the server is up. While it is down the countdown still runs
-            from the last deadline heard, marked "(not live)": a server that restarts gives
-            the round more time, so "0:00" could otherwise read as a round that is over.
     """
     if room.get("phase") != "open":
         return "", None
@@ -116,7 +112,7 @@ def clock_text(room: dict[str, Any], now: float, skew: float, live: bool = True)
     if not isinstance(deadline, (int, float)):
         return "", None
     left = max(0.0, deadline - (now + skew))
-    return mmss(left) + ("" if live else NOT_LIVE), left
+    return mmss(left), left
 
 
 def qr_target(room: dict[str, Any], fallback: str = "") -> str:
@@ -304,10 +300,14 @@ class Dashboard:
             return sc
         room = self.state["room"]
         scenario = room.get("scenario") or {}
-        clock, left = clock_text(room, now, self.skew, live=status == "live")
+        clock, left = clock_text(room, now, self.skew)
+        # while the line is down a running countdown goes on from the last deadline heard, and
+        # says so: a restarted server gives the round more time, so "0:00" could read as over
+        note = "not live" if clock and status != "live" and not room.get("paused") else ""
         message = self._message(room, now)
         sc.texts.update(code=str(room.get("code", "")), join=room.get("join_url") or self.base + "/",
-                        qr=qr_target(room, self.base), phase=phase_words(room), badges=badges(room), clock=clock,
+                        qr=qr_target(room, self.base), phase=phase_words(room), badges=badges(room),
+                        clock=f"{clock} ({note})" if note else clock, clock_time=clock, clock_note=note,
                         title=scenario.get("title") or scenario.get("name") or "", message=message)
         if room.get("phase") == "lobby":
             self._lobby(sc, s, (0, top, w, h - top))
@@ -431,11 +431,11 @@ class Dashboard:
         """The phase in words, its badges and the countdown (right-aligned); the y under it."""
         from game import palette as C
 
-        clock = sc.texts["clock"]
-        main, note = (clock[:-len(NOT_LIVE)], NOT_LIVE.strip()) if clock.endswith(NOT_LIVE) else (clock, "")
+        clock, note = sc.texts["clock_time"], sc.texts["clock_note"]     # the note drawn small and muted
+        note = f"({note})" if note else ""
         note_px = round(px * 0.5)
         note_w = _font(note_px, False).size(" " + note)[0] if note else 0
-        clock_w = _font(px, True).size(main)[0] + note_w + 24 * s if clock else 0
+        clock_w = _font(px, True).size(clock)[0] + note_w + 24 * s if clock else 0
         chips = [(b, _font(round(20 * s), True).size(b)[0] + 20 * s) for b in sc.texts["badges"]]
         chips_w = sum(cw + 10 * s for _, cw in chips)
         room_for_phase = width - clock_w - chips_w
@@ -452,7 +452,7 @@ class Dashboard:
             bx += cw + 10 * s
         if clock:
             urgent = left is not None and left <= URGENT and not self.state["room"].get("paused")
-            sc.text(main, px, True, C.YELLOW if urgent else C.TEXT, (x + width - note_w, y), "topright")
+            sc.text(clock, px, True, C.YELLOW if urgent else C.TEXT, (x + width - note_w, y), "topright")
             if note:        # small and muted beside the time, on the same baseline
                 base = y + _font(px, True).get_ascent()
                 sc.text(note, note_px, False, C.MUTED, (x + width, base - _font(note_px, False).get_ascent()),
@@ -698,7 +698,8 @@ class Dashboard:
         return True
 
     def shown(self, now: float | None = None) -> dict[str, Any]:
-        """What the window shows, as texts: status, banner, code, join, qr, phase, badges, clock,
+        """What the window shows, as texts: status, banner, code, join, qr, phase, badges, clock (with
+        its parts clock_time and clock_note, "not live" while the line is down),
         title, message, roster_count, roster, roster_hidden, leaderboard_title, leaderboard
         (a dict of cells a row drawn, in the server's order), leaderboard_hidden."""
         return self.compose(now).texts

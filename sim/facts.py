@@ -318,19 +318,15 @@ def run_facts(fact_ids: Iterable[str], seeds: Iterable[int] = range(20),
     facts = {f: FACTS[f] for f in fact_ids}
     rows: dict[str, list[dict[str, float]]] = {f: [] for f in facts}
     for seed in seeds:
-        played: dict[tuple, tuple[pd.DataFrame, PartnerProgramModel]] = {}
-
-        def play(arm: Arm, fact: Fact) -> tuple[pd.DataFrame, PartnerProgramModel]:
-            key = _arm_key(arm, fact)
-            if key not in played:
-                played[key] = run_arm(arm, seed, fact.quarters, world_scale, fact.scaled)
-            return played[key]
-
+        played: dict[tuple, tuple[pd.DataFrame, PartnerProgramModel]] = {}     # this seed's runs, by arm
         for fid, fact in facts.items():
             row: dict[str, float] = {"seed": seed}
-            ref = play(fact.reference, fact)[0] if fact.reference is not None else None
+            for arm in (fact.reference, fact.a, fact.b):
+                if arm is not None and _arm_key(arm, fact) not in played:
+                    played[_arm_key(arm, fact)] = run_arm(arm, seed, fact.quarters, world_scale, fact.scaled)
+            ref = played[_arm_key(fact.reference, fact)][0] if fact.reference is not None else None
             for name, arm in (("a", fact.a), ("b", fact.b)):
-                df, model = play(arm, fact)
+                df, model = played[_arm_key(arm, fact)]
                 for mname, fn in fact.measures.items():
                     row[f"{mname}_{name}"] = fn(df, model, ref) if fact.reference is not None else fn(df, model)
             rows[fid].append(row)
